@@ -1,0 +1,46 @@
+# The two commands of the Quick start: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO := var/demo
+DEMO_ADDR ?= 127.0.0.1:50651
+
+.PHONY: run test lint venv demo bench proto clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Demo data (central database, one store, one till) is created once under var/demo.
+demo: venv
+	$(VENV)/bin/central demo --data $(DEMO) --address $(DEMO_ADDR)
+
+# Starts central in the background, opens the till, stops central when the till quits.
+run: demo
+	@$(VENV)/bin/central serve --db $(DEMO)/central.db --listen $(DEMO_ADDR) \
+		>$(DEMO)/central.log 2>&1 & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/edge --config $(DEMO)/edge.toml
+
+test: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+proto: venv
+	$(PY) proto/generate.py
+
+clean:
+	rm -rf $(VENV) var

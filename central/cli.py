@@ -1,0 +1,96 @@
+"""`central` command: serve, create the demo, enrol and revoke tills."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from central.demo import create_demo, enrol
+from central.server import serve
+from central.storage.sqlite import SqliteStorage
+
+
+def _serve(args: argparse.Namespace) -> int:
+    db_path = Path(args.db)
+
+    def ready(port: int) -> None:
+        # Tests and scripts read this line to learn the port when --listen ends in :0.
+        print(f"central listening on port {port}", flush=True)
+
+    asyncio.run(serve(lambda: SqliteStorage(db_path), args.listen, ready))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    data = Path(args.data)
+    if create_demo(data, args.address):
+        print(f"demo created in {data}")
+    else:
+        print(f"demo already present in {data}")
+    return 0
+
+
+def _enrol(args: argparse.Namespace) -> int:
+    storage = SqliteStorage(Path(args.db))
+    try:
+        token = enrol(storage, args.till, args.store)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        storage.close()
+    print(token)
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    storage = SqliteStorage(Path(args.db))
+    try:
+        found = storage.revoke_till(args.till)
+    finally:
+        storage.close()
+    if not found:
+        print(f"error: no till {args.till!r}", file=sys.stderr)
+        return 2
+    print(f"till {args.till} revoked")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="central", description="Kassa central server")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("serve", help="run the gRPC server")
+    p.add_argument("--db", required=True, help="SQLite database file")
+    p.add_argument("--listen", default="127.0.0.1:50651", help="host:port (port 0: any)")
+    p.set_defaults(func=_serve)
+
+    p = commands.add_parser("demo", help="create demo data and a till config once")
+    p.add_argument("--data", required=True, help="folder for central.db and edge.toml")
+    p.add_argument("--address", default="127.0.0.1:50651", help="address the till dials")
+    p.set_defaults(func=_demo)
+
+    p = commands.add_parser("enrol-till", help="enrol a till; prints its secret token")
+    p.add_argument("--db", required=True)
+    p.add_argument("--store", required=True)
+    p.add_argument("--till", required=True)
+    p.set_defaults(func=_enrol)
+
+    p = commands.add_parser("revoke-till", help="revoke a till's credential")
+    p.add_argument("--db", required=True)
+    p.add_argument("--till", required=True)
+    p.set_defaults(func=_revoke)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

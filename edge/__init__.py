@@ -1,0 +1,1 @@
+"""The till: sells offline, prints, reads scanners and syncs with central."""

@@ -1,0 +1,1 @@
+"""Receipt printing on ESC/POS printers (S3): printer settings, connection and receipt layout."""

@@ -1,0 +1,122 @@
+"""Selling at the till: look up codes and customers, close a sale with its outbox event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from edge.storage import catalog, customers, outbox, sales
+from edge.storage.catalog import StoreSettings
+from edge.storage.database import Database
+from edge.sync.events import sale_closed_event
+from kassa.domain.cart import Cart, Product
+from kassa.domain.loyalty import FlatEarnProgram
+from kassa.domain.phones import normalize_phone
+from kassa.domain.sale import ClosedSale, CustomerRef, close_cash_sale
+
+
+class NotFound(LookupError):
+    """A code, card or phone that identifies nothing; the message names it."""
+
+
+@dataclass(frozen=True)
+class CardScan:
+    """A scanned code that is a loyalty card."""
+
+    customer: CustomerRef
+    card: str
+
+
+class TillService:
+    """The till's sale operations over its database. Every method may block on disk."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        till_id: str,
+        store_id: str,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.database = database
+        self.till_id = till_id
+        self.store_id = store_id
+        self._clock = clock
+
+    def store(self) -> StoreSettings | None:
+        """This till's store settings, once central has sent them."""
+        return catalog.store_settings(self.database, self.store_id)
+
+    def scan(self, code: str) -> Product | CardScan:
+        """Classify a scanned or typed code: a known product first, then a loyalty card."""
+        code = code.strip()
+        if not code:
+            raise NotFound("empty code")
+        product = catalog.find_product(self.database, code)
+        if product is not None:
+            return product
+        card = customers.find_card(self.database, code)
+        if card is not None:
+            if card.blocked:
+                raise NotFound(f"card {code} is blocked")
+            return CardScan(self._customer_ref(card.customer_id), code)
+        raise NotFound(f"unknown code {code}: no product or card has it")
+
+    def customer_by_phone(self, text: str) -> CustomerRef:
+        """The customer with this phone, typed in any common spelling (C4).
+
+        Raises InvalidPhone for text that is not a phone, NotFound when nobody has it.
+        """
+        store = self.store()
+        region = store.phone_region if store is not None else "UA"
+        e164 = normalize_phone(text, region)
+        record = customers.find_by_phone(self.database, e164)
+        if record is None:
+            raise NotFound(f"no customer with phone {e164}")
+        return self._customer_ref(record.id)
+
+    def _customer_ref(self, customer_id: str) -> CustomerRef:
+        record = customers.get_customer(self.database, customer_id)
+        if record is None:
+            raise NotFound(f"customer {customer_id} is not on this till yet")
+        return CustomerRef(
+            id=record.id,
+            name=record.display_name,
+            balance=customers.balance(self.database, record.id),
+        )
+
+    def program(self) -> FlatEarnProgram | None:
+        row = self.database.one("SELECT * FROM loyalty_programs ORDER BY id LIMIT 1")
+        return None if row is None else FlatEarnProgram(**row)
+
+    def close_cash_sale(
+        self, cart: Cart, tendered: int, customer: CustomerRef | None
+    ) -> ClosedSale:
+        """Close a cash sale: receipt, lines, ledger entries and outbox event in one transaction.
+
+        The customer's balance is re-read inside the transaction so the receipt shows
+        the balance that includes every entry this till holds.
+        """
+        program = self.program()
+        with self.database.write() as db:
+            if customer is not None:
+                customer = CustomerRef(
+                    customer.id, customer.name, customers.balance(self.database, customer.id)
+                )
+            sale = close_cash_sale(
+                cart,
+                tendered=tendered,
+                number=sales.next_receipt_number(db, self.till_id),
+                store_id=self.store_id,
+                till_id=self.till_id,
+                closed_at=self._clock(),
+                customer=customer,
+                program=program,
+            )
+            event = sale_closed_event(sale)
+            sales.insert_sale(db, sale, event.id, event.SerializeToString(deterministic=True))
+        return sale
+
+    def pending_events(self) -> int:
+        return outbox.pending_count(self.database)

@@ -1,0 +1,1 @@
+"""The till's SQLite database: schema migrations and the queries the services need."""

@@ -1,0 +1,1 @@
+"""Sync with central: push the outbox, pull changes from a persisted cursor."""

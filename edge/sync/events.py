@@ -1,0 +1,52 @@
+"""Outbox events of the till in the protobuf contract (kassa.sync.v1)."""
+
+from __future__ import annotations
+
+from kassa.domain.ids import new_id
+from kassa.domain.sale import ClosedSale, LedgerEntry
+from kassa.sync.v1 import sync_pb2
+
+
+def ledger_entry_message(entry: LedgerEntry) -> sync_pb2.LedgerEntry:
+    message = sync_pb2.LedgerEntry(
+        id=entry.id,
+        customer_id=entry.customer_id,
+        points=entry.points,
+        receipt_id=entry.receipt_id,
+        store_id=entry.store_id,
+        reason=entry.reason,
+    )
+    message.created_at.FromDatetime(entry.created_at)
+    return message
+
+
+def sale_closed_event(sale: ClosedSale) -> sync_pb2.Event:
+    """The event that carries a closed sale and its ledger entries to central, as one fact."""
+    body = sync_pb2.SaleClosed(
+        receipt_id=sale.id,
+        number=sale.number,
+        customer_id=sale.customer.id if sale.customer else "",
+        total=sale.total,
+        lines=[
+            sync_pb2.ReceiptLine(
+                line_no=ln.line_no,
+                product_id=ln.product_id,
+                barcode=ln.barcode,
+                name=ln.name,
+                quantity_milli=ln.quantity_milli,
+                unit_price=ln.unit_price,
+                total=ln.total,
+            )
+            for ln in sale.lines
+        ],
+        payments=[
+            sync_pb2.Payment(
+                method=sync_pb2.Payment.CASH, amount=sale.total, tendered=sale.cash_tendered
+            )
+        ],
+        ledger_entries=[ledger_entry_message(e) for e in sale.ledger],
+    )
+    body.closed_at.FromDatetime(sale.closed_at)
+    event = sync_pb2.Event(id=new_id(), sale_closed=body)
+    event.created_at.FromDatetime(sale.closed_at)
+    return event

@@ -1,0 +1,1 @@
+"""Domain rules of Kassa: plain Python, no I/O, no UI, network or database imports."""
