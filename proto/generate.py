@@ -25,16 +25,18 @@ def proto_files() -> list[Path]:
 
 
 def generate(out_root: Path) -> None:
-    """Write *_pb2.py, *_pb2_grpc.py and *_pb2.pyi for every proto file."""
-    plugin = Path(sys.executable).with_name("protoc-gen-mypy")
+    """Write *_pb2.py, *_pb2_grpc.py and their typed stubs (.pyi) for every proto file."""
+    bin_dir = Path(sys.executable).parent
     args = [
         "grpc_tools.protoc",
         f"-I{PROTO_ROOT}",
         f"-I{Path(grpc_tools.__file__).parent / '_proto'}",
         f"--python_out={out_root}",
         f"--grpc_python_out={out_root}",
-        f"--plugin=protoc-gen-mypy={plugin}",
+        f"--plugin=protoc-gen-mypy={bin_dir / 'protoc-gen-mypy'}",
         f"--mypy_out={out_root}",
+        f"--plugin=protoc-gen-mypy_grpc={bin_dir / 'protoc-gen-mypy_grpc'}",
+        f"--mypy_grpc_out={out_root}",
         *[str(p) for p in proto_files()],
     ]
     code = protoc.main(args)

@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 from escpos.escpos import Escpos
+from escpos.exceptions import DeviceNotFoundError
 from escpos.exceptions import Error as EscposError
 from escpos.printer import Dummy, File, Network, Serial, Usb
 
 from edge.printing.config import PrinterConfig, PrinterConfigError, network_address, usb_ids
+
+
+class AppendingFile(File):  # type: ignore[misc]
+    """A file printer that appends each job, so a demo file keeps every receipt.
+
+    python-escpos' File opens with "wb", which would keep only the last receipt.
+    For a device node such as /dev/usb/lp0 appending writes the same bytes.
+    """
+
+    def open(self, raise_not_found: bool = True) -> None:
+        if self._device:
+            self.close()
+        try:
+            self.device = open(self.devfile, "ab")  # noqa: SIM115 (closed by close())
+        except OSError as exc:
+            raise DeviceNotFoundError(f"Could not open the file {self.devfile}: {exc}") from exc
 
 
 class PrinterUnavailable(OSError):
@@ -32,7 +49,7 @@ def open_printer(cfg: PrinterConfig) -> Escpos:
 
 def _printer(cfg: PrinterConfig) -> Escpos:
     if cfg.kind == "file":
-        return File(cfg.target, profile=cfg.profile)
+        return AppendingFile(cfg.target, profile=cfg.profile)
     if cfg.kind == "network":
         host, port = network_address(cfg.target)
         return Network(host, port, timeout=cfg.timeout_s, profile=cfg.profile)

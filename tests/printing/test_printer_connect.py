@@ -8,23 +8,41 @@ import time
 from pathlib import Path
 
 import pytest
+from escpos.escpos import Escpos
 from escpos.printer import Dummy
 
 from edge.printing.config import PrinterConfig
 from edge.printing.connect import PrinterUnavailable, open_printer
-from edge.printing.receipt import receipt_bytes, render_receipt
+from edge.printing.receipt import render_receipt
 
 from .sales import make_sale
 
-RECEIPT = {"store_name": "Kassa", "currency_sign": "грн", "language": "uk", "code_page": "CP1251"}
+
+def print_on(printer: Escpos, width: int) -> None:
+    render_receipt(
+        printer,
+        make_sale(),
+        store_name="Kassa",
+        currency_sign="грн",
+        language="uk",
+        width=width,
+        code_page="CP1251",
+    )
+    printer.close()
+
+
+def expected(width: int) -> bytes:
+    dummy = Dummy()
+    print_on(dummy, width)
+    output: bytes = dummy.output
+    return output
 
 
 def test_file_printer_gets_the_same_bytes_as_the_dummy(tmp_path: Path) -> None:
     path = tmp_path / "lp0"
     printer = open_printer(PrinterConfig(kind="file", target=str(path)))
-    render_receipt(printer, make_sale(), width=42, **RECEIPT)
-    printer.close()
-    assert path.read_bytes() == receipt_bytes(make_sale(), width=42, **RECEIPT)
+    print_on(printer, 42)
+    assert path.read_bytes() == expected(42)
 
 
 def test_file_printer_in_a_missing_directory_is_unavailable(tmp_path: Path) -> None:
@@ -47,10 +65,9 @@ def test_network_printer_gets_the_receipt_over_tcp() -> None:
         thread.start()
         port = server.getsockname()[1]
         printer = open_printer(PrinterConfig(kind="network", target=f"127.0.0.1:{port}"))
-        render_receipt(printer, make_sale(), width=32, **RECEIPT)
-        printer.close()
+        print_on(printer, 32)
         thread.join(timeout=5)
-    assert bytes(received) == receipt_bytes(make_sale(), width=32, **RECEIPT)
+    assert bytes(received) == expected(32)
 
 
 def test_network_printer_on_a_closed_port_fails_within_the_timeout() -> None:

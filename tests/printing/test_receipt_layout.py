@@ -152,9 +152,16 @@ def test_profile_decides_code_page_number_barcode_and_cut() -> None:
 
 def test_same_printer_reselects_the_code_page_for_each_receipt() -> None:
     dummy = Dummy()
-    options = {"store_name": "Kassa", "currency_sign": "руб.", "language": "en"}
     for _ in range(2):
-        render_receipt(dummy, make_sale(), width=42, code_page="cp1251", **options)
+        render_receipt(
+            dummy,
+            make_sale(),
+            store_name="Kassa",
+            currency_sign="руб.",
+            language="en",
+            width=42,
+            code_page="cp1251",
+        )
     single = render(currency_sign="руб.")
     assert dummy.output == single * 2
 
