@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO := var/demo
 DEMO_ADDR ?= 127.0.0.1:50651
 
-.PHONY: run test lint venv demo bench proto clean
+.PHONY: run test lint venv demo bench proto messages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -41,6 +41,10 @@ lint: venv
 
 proto: venv
 	$(PY) proto/generate.py
+
+# Extract UI messages and merge them into the ru/uk/en catalogs under edge/locale.
+messages: venv
+	$(PY) tools/update_catalogs.py
 
 clean:
 	rm -rf $(VENV) var

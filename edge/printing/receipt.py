@@ -58,7 +58,7 @@ def render_receipt(
     printer.textln(store_name)
     printer.set(align="left", bold=False)
     closed_at = sale.closed_at.astimezone(tz) if tz is not None else sale.closed_at
-    heading = f"{_('Receipt')} {sale.number}"
+    heading = _("Receipt {number}").format(number=sale.number)
     _lines(printer, _columns(heading, f"{closed_at:%d.%m.%Y %H:%M}", width))
     printer.textln("-" * width)
     for line in sale.lines:

@@ -95,7 +95,8 @@ class TillApp(App[None]):
         else:
             self.currency_sign = store.currency_sign
             self.sale_screen.show_store(
-                f"{store.name} · {_('till')} {self.config.till_id} · " + _("non-fiscal mode")
+                _("{store} · till {till} · non-fiscal mode").format(
+                    store=store.name, till=self.config.till_id)
             )
             self.sale_screen.refresh_receipt()
         self.refresh_status()
