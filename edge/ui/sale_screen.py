@@ -56,6 +56,8 @@ class SaleScreen(Screen[None]):
         self.cart = Cart()
         self.customer: CustomerRef | None = None
         self.last_sale: ClosedSale | None = None
+        self._status_text = ""
+        self._store_text = ""
 
     @property
     def till(self) -> TillApp:
@@ -65,7 +67,7 @@ class SaleScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="store")
+        yield Static(self._store_text, id="store")
         with Horizontal():
             yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)
             with Vertical(id="side"):
@@ -76,13 +78,15 @@ class SaleScreen(Screen[None]):
             placeholder=_("Scan or type a barcode, article or card; 3* before a code for 3 pcs"),
             id="code",
         )
-        yield Static("", id="status")
+        yield Static(self._status_text, id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#lines", DataTable)
         table.add_columns("#", _("Product"), _("Qty"), _("Price"), _("Sum"))
         self.query_one("#code", Input).focus()
+        self.query_one("#status", Static).update(self._status_text)
+        self.query_one("#store", Static).update(self._store_text)
         self.refresh_receipt()
 
     # --- display ------------------------------------------------------------------------
@@ -93,6 +97,8 @@ class SaleScreen(Screen[None]):
 
     def refresh_receipt(self) -> None:
         """Redraw the lines, the total and the customer panel from the cart."""
+        if not self.is_mounted:
+            return  # on_mount draws it
         table = self.query_one("#lines", DataTable)
         row = table.cursor_row
         table.clear()
@@ -121,10 +127,16 @@ class SaleScreen(Screen[None]):
         message.set_class(error, "error")
 
     def show_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+        """Status line text; kept until the screen is mounted if it is not yet."""
+        self._status_text = text
+        if self.is_mounted:
+            self.query_one("#status", Static).update(text)
 
     def show_store(self, text: str) -> None:
-        self.query_one("#store", Static).update(text)
+        """Store line text; kept until the screen is mounted if it is not yet."""
+        self._store_text = text
+        if self.is_mounted:
+            self.query_one("#store", Static).update(text)
 
     # --- codes --------------------------------------------------------------------------
 
