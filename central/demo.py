@@ -7,6 +7,7 @@ from pathlib import Path
 
 from central.service import token_hash
 from central.storage.sqlite import SqliteStorage
+from kassa.domain.pins import hash_pin
 from kassa.sync.v1 import sync_pb2
 
 DEMO_STORE = sync_pb2.Store(
@@ -16,9 +17,31 @@ DEMO_STORE = sync_pb2.Store(
     phone_region="UA",
     currency="UAH",
     currency_sign="грн",
+    weight_label_prefixes=["21", "22"],
+    card_prefixes=["20"],
+    receipt_barcode_prefix="R",
+    receipt_language="uk",
 )
 
-# (id, name, category, price in kopiyky, EAN-13)
+# (id, name, parent, min age, no sale from, to): alcohol is not sold 23:00-08:00 in Kyiv.
+DEMO_CATEGORIES = [
+    ("food", "Продукти", "", 0, "", ""),
+    ("bakery", "Хліб", "food", 0, "", ""),
+    ("dairy", "Молочне", "food", 0, "", ""),
+    ("grocery", "Бакалія", "food", 0, "", ""),
+    ("produce", "Овочі та фрукти", "food", 0, "", ""),
+    ("sweets", "Солодощі", "food", 0, "", ""),
+    ("drinks", "Напої", "", 0, "", ""),
+    ("alcohol", "Алкоголь", "drinks", 18, "23:00", "08:00"),
+]
+
+# (id, name, role, PIN): demo PINs, printed in the README.
+DEMO_CASHIERS = [
+    ("oksana", "Оксана Мельник", sync_pb2.Cashier.CASHIER, "1111"),
+    ("andriy", "Андрій Бондар", sync_pb2.Cashier.MANAGER, "9999"),
+]
+
+# (id, name, category, price in kopiyky, EAN-13); apples are also sold by weight (PLU 1).
 DEMO_PRODUCTS = [
     ("p-bread", "Хліб житній", "bakery", 3250, "4820000000017"),
     ("p-milk", "Молоко 2,5% 900 г", "dairy", 4190, "4820000000024"),
@@ -30,6 +53,8 @@ DEMO_PRODUCTS = [
     ("p-chocolate", "Шоколад чорний 100 г", "sweets", 5490, "4820000000086"),
     ("p-juice", "Сік яблучний 1 л", "drinks", 5890, "4820000000093"),
     ("p-water", "Вода мінеральна 1,5 л", "drinks", 2490, "4820000000109"),
+    ("p-beer", "Пиво світле 0,5 л", "alcohol", 4290, "4820000000116"),
+    ("p-sparkling", "Вино ігристе «Ёлка» 0,75 л", "alcohol", 18900, "4820000000123"),
 ]
 
 # (id, surname, first name, patronymic, phone, card EAN-13)
@@ -47,11 +72,26 @@ DEMO_PROGRAM = sync_pb2.LoyaltyProgram(
 def load_demo_catalog(storage: SqliteStorage) -> None:
     """Store, products, customers, cards and the bonus program of the demo chain."""
     storage.put_store(DEMO_STORE)
+    for cid, name, parent, min_age, no_from, no_to in DEMO_CATEGORIES:
+        storage.put_category(
+            sync_pb2.Category(
+                id=cid, name=name, parent_id=parent, min_age=min_age, no_sale_from=no_from,
+                no_sale_to=no_to,
+            )
+        )
     for pid, name, category, price, barcode in DEMO_PRODUCTS:
         storage.put_product(
             sync_pb2.Product(
                 id=pid, name=name, article=pid.removeprefix("p-"), category=category,
-                price=price, barcodes=[barcode], active=True,
+                price=price, barcodes=[barcode], active=True, vat_rate_bp=2000,
+                weighted=pid == "p-apples", plu=1 if pid == "p-apples" else 0,
+            )
+        )
+    for kid, name, role, pin in DEMO_CASHIERS:
+        storage.put_cashier(
+            sync_pb2.Cashier(
+                id=kid, name=name, role=role, active=True,
+                pin_hash=hash_pin(pin, secrets.token_bytes(16)),
             )
         )
     for cid, surname, first, patronymic, phone, card in DEMO_CUSTOMERS:
@@ -93,6 +133,12 @@ target = "{data_dir / 'receipts.escpos'}"
 profile = "default"
 code_page = "CP1251"
 width = 42
+
+[scanner]
+# USB scanners read through evdev (docs/hardware.md). Without any, the till works in
+# keyboard mode: a scanner that types like a keyboard fills the code field. E.g.
+# devices = [{{ path = "/dev/input/by-id/usb-Honeywell_Scanner-event-kbd" }}]
+devices = []
 """
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from edge.i18n import LANGUAGES
 from edge.printing.config import PrinterConfig, PrinterConfigError, parse_printer_config
+from edge.scanner.config import ScannerConfig, ScannerConfigError, parse_scanner_config
 
 
 class ConfigError(ValueError):
@@ -25,6 +26,7 @@ class TillConfig:
     central_token: str
     sync_interval_s: float
     printer: PrinterConfig
+    scanner: ScannerConfig = field(default_factory=ScannerConfig)
 
     @property
     def database_path(self) -> Path:
@@ -70,6 +72,13 @@ def load_config(path: Path) -> TillConfig:
         printer = parse_printer_config(_section(data, "printer", path))
     except PrinterConfigError as exc:
         raise ConfigError(f"{path} [printer]: {exc}") from exc
+    scanner_section = data.get("scanner", {})
+    if not isinstance(scanner_section, dict):
+        raise ConfigError(f"{path}: [scanner] must be a table")
+    try:
+        scanner = parse_scanner_config(scanner_section)
+    except ScannerConfigError as exc:
+        raise ConfigError(f"{path} [scanner]: {exc}") from exc
     return TillConfig(
         till_id=_text(till, "id", f"{path} [till]"),
         store_id=_text(till, "store_id", f"{path} [till]"),
@@ -79,4 +88,5 @@ def load_config(path: Path) -> TillConfig:
         central_token=_text(central, "token", f"{path} [central]"),
         sync_interval_s=float(interval),
         printer=printer,
+        scanner=scanner,
     )

@@ -57,6 +57,11 @@ def _(message: str) -> str:
     return translations(_current[0]).gettext(message)
 
 
+def N_(message: str) -> str:
+    """Mark a message for extraction without translating it yet (translated where shown)."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a UI message with a count into the current language."""
     return translations(_current[0]).ngettext(singular, plural, n)

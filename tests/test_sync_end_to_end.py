@@ -15,8 +15,9 @@ from central.storage.sqlite import SqliteStorage
 from edge.storage import customers, outbox
 from edge.sync.client import SyncClient
 from edge.sync.runner import SyncLoop, SyncStatus, sync_once
-from kassa.domain.cart import Cart, Product
-from kassa.domain.sale import ClosedSale
+from edge.services.till import CardScan, ProductScan
+from kassa.domain.cart import Cart
+from kassa.domain.sale import ClosedSale, Tender
 from kassa.sync.v1 import sync_pb2
 from tests.conftest import Chain, Till
 
@@ -32,13 +33,13 @@ def sell(till: Till, codes: list[str], card: str | None, tendered: int) -> Close
     customer = None
     for code in codes:
         found = till.service.scan(code)
-        assert isinstance(found, Product)
-        cart.add(found)
+        assert isinstance(found, ProductScan)
+        cart.add(found.product)
     if card is not None:
         scanned = till.service.scan(card)
-        assert not isinstance(scanned, Product)
+        assert isinstance(scanned, CardScan)
         customer = scanned.customer
-    return till.service.close_cash_sale(cart, tendered, customer)
+    return till.service.close_sale(cart, Tender(cash=tendered), customer)
 
 
 def central_balance(chain: Chain, customer_id: str) -> int:

@@ -20,7 +20,7 @@ def extracted_messages(tmp_path: Path) -> set[str]:
     pot = tmp_path / "kassa.pot"
     subprocess.run(
         [str(Path(sys.executable).with_name("pybabel")), "-q", "extract", "-k", "_",
-         "-k", "ngettext:1,2", "--no-location", "-o", str(pot), str(ROOT / "edge")],
+         "-k", "N_", "-k", "ngettext:1,2", "--no-location", "-o", str(pot), str(ROOT / "edge")],
         check=True,
     )
     with pot.open("rb") as f:

@@ -20,7 +20,7 @@ PYBABEL = str(Path(sys.executable).with_name("pybabel"))
 def main() -> None:
     pot = LOCALE / "kassa.pot"
     subprocess.run(
-        [PYBABEL, "-q", "extract", "-k", "_", "-k", "ngettext:1,2", "--no-location",
+        [PYBABEL, "-q", "extract", "-k", "_", "-k", "N_", "-k", "ngettext:1,2", "--no-location",
          "--sort-output", "--omit-header", "-o", str(pot), str(ROOT / "edge")],
         check=True,
     )

@@ -8,11 +8,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         """
         CREATE TABLE stores (
             id TEXT PRIMARY KEY,
-            name TEXT NOT NULL,
-            time_zone TEXT NOT NULL,
-            phone_region TEXT NOT NULL,
-            currency TEXT NOT NULL,
-            currency_sign TEXT NOT NULL
+            payload BLOB NOT NULL
         );
         CREATE TABLE tills (
             id TEXT PRIMARY KEY,
@@ -24,15 +20,21 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE TABLE products (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL,
-            article TEXT NOT NULL,
             category TEXT NOT NULL,
             price BIGINT NOT NULL,
-            weighted INTEGER NOT NULL,
-            active INTEGER NOT NULL
+            payload BLOB NOT NULL
         );
-        CREATE TABLE product_barcodes (
-            barcode TEXT PRIMARY KEY,
-            product_id TEXT NOT NULL REFERENCES products(id)
+        CREATE TABLE categories (
+            id TEXT PRIMARY KEY,
+            payload BLOB NOT NULL
+        );
+        CREATE TABLE cashiers (
+            id TEXT PRIMARY KEY,
+            payload BLOB NOT NULL
+        );
+        CREATE TABLE loyalty_programs (
+            id TEXT PRIMARY KEY,
+            payload BLOB NOT NULL
         );
         CREATE TABLE customers (
             id TEXT PRIMARY KEY,
@@ -40,19 +42,15 @@ MIGRATIONS: list[tuple[int, str]] = [
             first_name TEXT NOT NULL,
             patronymic TEXT NOT NULL,
             phone TEXT NOT NULL,
-            email TEXT NOT NULL
+            email TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            registered_store TEXT NOT NULL DEFAULT ''
         );
         CREATE INDEX customers_phone ON customers(phone);
         CREATE TABLE cards (
             barcode TEXT PRIMARY KEY,
             customer_id TEXT NOT NULL REFERENCES customers(id),
             blocked INTEGER NOT NULL
-        );
-        CREATE TABLE loyalty_programs (
-            id TEXT PRIMARY KEY,
-            name TEXT NOT NULL,
-            earn_points BIGINT NOT NULL,
-            earn_per_minor BIGINT NOT NULL
         );
         CREATE TABLE events (
             id TEXT PRIMARY KEY,
@@ -69,7 +67,45 @@ MIGRATIONS: list[tuple[int, str]] = [
             closed_at TEXT NOT NULL,
             customer_id TEXT,
             total BIGINT NOT NULL,
+            cashier_id TEXT NOT NULL,
+            shift_id TEXT NOT NULL,
             event_id TEXT NOT NULL REFERENCES events(id)
+        );
+        CREATE TABLE payments (
+            receipt_id TEXT NOT NULL REFERENCES receipts(id),
+            method TEXT NOT NULL,
+            amount BIGINT NOT NULL,
+            PRIMARY KEY (receipt_id, method)
+        );
+        CREATE TABLE shifts (
+            id TEXT PRIMARY KEY,
+            store_id TEXT NOT NULL,
+            till_id TEXT NOT NULL,
+            number BIGINT NOT NULL,
+            cashier_id TEXT NOT NULL,
+            opened_at TEXT NOT NULL,
+            opening_float BIGINT NOT NULL,
+            closed_at TEXT,
+            closed_by TEXT,
+            expected_cash BIGINT
+        );
+        CREATE TABLE cash_movements (
+            id TEXT PRIMARY KEY,
+            shift_id TEXT NOT NULL,
+            store_id TEXT NOT NULL,
+            amount BIGINT NOT NULL,
+            reason TEXT NOT NULL,
+            cashier_id TEXT NOT NULL,
+            approved_by TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE TABLE customer_consents (
+            customer_id TEXT NOT NULL REFERENCES customers(id),
+            channel TEXT NOT NULL,
+            granted INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            store_id TEXT NOT NULL,
+            PRIMARY KEY (customer_id, channel)
         );
         CREATE TABLE receipt_lines (
             receipt_id TEXT NOT NULL REFERENCES receipts(id),

@@ -7,6 +7,7 @@ single database thread). WAL with synchronous=FULL: an acknowledged push is on d
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,8 @@ from central.storage.schema import MIGRATIONS
 from kassa.sync.v1 import sync_pb2
 
 _CHANGE_TYPES: dict[str, type[Message]] = {
+    "category": sync_pb2.Category,
+    "cashier": sync_pb2.Cashier,
     "product": sync_pb2.Product,
     "customer": sync_pb2.Customer,
     "card": sync_pb2.Card,
@@ -29,6 +32,9 @@ _CHANGE_TYPES: dict[str, type[Message]] = {
     "loyalty_program": sync_pb2.LoyaltyProgram,
     "store": sync_pb2.Store,
 }
+
+
+log = logging.getLogger(__name__)
 
 
 class EventRejected(Exception):
@@ -109,66 +115,65 @@ class SqliteStorage:
     # --- HQ writes: each one also appends to the change feed --------------------------
 
     def put_store(self, store: sync_pb2.Store) -> None:
+        self._put_payload("stores", "store", store.id, store)
+
+    def put_category(self, category: sync_pb2.Category) -> None:
+        self._put_payload("categories", "category", category.id, category)
+
+    def put_cashier(self, cashier: sync_pb2.Cashier) -> None:
+        self._put_payload("cashiers", "cashier", cashier.id, cashier)
+
+    def put_loyalty_program(self, program: sync_pb2.LoyaltyProgram) -> None:
+        self._put_payload("loyalty_programs", "loyalty_program", program.id, program)
+
+    def _put_payload(self, table: str, kind: str, entity_id: str, message: Message) -> None:
+        payload = message.SerializeToString(deterministic=True)
         with self._write() as conn:
             conn.execute(
-                "INSERT INTO stores (id, name, time_zone, phone_region, currency, currency_sign) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
-                "time_zone = excluded.time_zone, phone_region = excluded.phone_region, "
-                "currency = excluded.currency, currency_sign = excluded.currency_sign",
-                (store.id, store.name, store.time_zone, store.phone_region, store.currency,
-                 store.currency_sign),
+                f"INSERT INTO {table} (id, payload) VALUES (?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET payload = excluded.payload",
+                (entity_id, payload),
             )
-            self._append_change(conn, "store", store.id, store)
+            self._append_change(conn, kind, entity_id, message)
 
     def put_product(self, product: sync_pb2.Product) -> None:
         with self._write() as conn:
             conn.execute(
-                "INSERT INTO products (id, name, article, category, price, weighted, active) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
-                " article = excluded.article, category = excluded.category, price = "
-                "excluded.price, weighted = excluded.weighted, active = excluded.active",
-                (product.id, product.name, product.article, product.category, product.price,
-                 int(product.weighted), int(product.active)),
+                "INSERT INTO products (id, name, category, price, payload) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = "
+                "excluded.category, price = excluded.price, payload = excluded.payload",
+                (product.id, product.name, product.category, product.price,
+                 product.SerializeToString(deterministic=True)),
             )
-            conn.execute("DELETE FROM product_barcodes WHERE product_id = ?", (product.id,))
-            for code in product.barcodes:
-                conn.execute(
-                    "INSERT INTO product_barcodes (barcode, product_id) VALUES (?, ?)",
-                    (code, product.id),
-                )
             self._append_change(conn, "product", product.id, product)
 
     def put_customer(self, customer: sync_pb2.Customer) -> None:
         with self._write() as conn:
-            conn.execute(
-                "INSERT INTO customers (id, surname, first_name, patronymic, phone, email) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET surname = "
-                "excluded.surname, first_name = excluded.first_name, patronymic = "
-                "excluded.patronymic, phone = excluded.phone, email = excluded.email",
-                (customer.id, customer.surname, customer.first_name, customer.patronymic,
-                 customer.phone, customer.email),
-            )
-            self._append_change(conn, "customer", customer.id, customer)
+            self._upsert_customer(conn, customer)
+
+    def _upsert_customer(self, conn: sqlite3.Connection, customer: sync_pb2.Customer) -> None:
+        conn.execute(
+            "INSERT INTO customers (id, surname, first_name, patronymic, phone, email) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET surname = "
+            "excluded.surname, first_name = excluded.first_name, patronymic = "
+            "excluded.patronymic, phone = excluded.phone, email = excluded.email",
+            (customer.id, customer.surname, customer.first_name, customer.patronymic,
+             customer.phone, customer.email),
+        )
+        self._append_change(conn, "customer", customer.id, customer)
 
     def put_card(self, card: sync_pb2.Card) -> None:
         with self._write() as conn:
-            conn.execute(
-                "INSERT INTO cards (barcode, customer_id, blocked) VALUES (?, ?, ?) "
-                "ON CONFLICT (barcode) DO UPDATE SET customer_id = excluded.customer_id, "
-                "blocked = excluded.blocked",
-                (card.barcode, card.customer_id, int(card.blocked)),
-            )
-            self._append_change(conn, "card", card.barcode, card)
+            self._upsert_card(conn, card)
 
-    def put_loyalty_program(self, program: sync_pb2.LoyaltyProgram) -> None:
-        with self._write() as conn:
-            conn.execute(
-                "INSERT INTO loyalty_programs (id, name, earn_points, earn_per_minor) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
-                "earn_points = excluded.earn_points, earn_per_minor = excluded.earn_per_minor",
-                (program.id, program.name, program.earn_points, program.earn_per_minor),
-            )
-            self._append_change(conn, "loyalty_program", program.id, program)
+    def _upsert_card(self, conn: sqlite3.Connection, card: sync_pb2.Card) -> None:
+        conn.execute(
+            "INSERT INTO cards (barcode, customer_id, blocked) VALUES (?, ?, ?) "
+            "ON CONFLICT (barcode) DO UPDATE SET customer_id = excluded.customer_id, "
+            "blocked = excluded.blocked",
+            (card.barcode, card.customer_id, int(card.blocked)),
+        )
+        self._append_change(conn, "card", card.barcode, card)
 
     def _append_change(
         self, conn: sqlite3.Connection, kind: str, entity_id: str, message: Message
@@ -209,14 +214,91 @@ class SqliteStorage:
         if not event.id:
             raise EventRejected("event has no id")
         kind = event.WhichOneof("body")
-        if kind != "sale_closed":
-            raise EventRejected(f"event {event.id} has no body this central knows ({kind!r})")
+        if kind is None:
+            raise EventRejected(f"event {event.id} has no body this central knows")
         conn.execute(
             "INSERT INTO events (id, store_id, till_id, content_hash, received_at) "
             "VALUES (?, ?, ?, ?, ?)",
             (event.id, till.store_id, till.till_id, digest, now),
         )
-        self._apply_sale(conn, till, event.id, event.sale_closed)
+        if kind == "sale_closed":
+            self._apply_sale(conn, till, event.id, event.sale_closed)
+        elif kind == "shift_opened":
+            self._apply_shift_opened(conn, till, event.shift_opened)
+        elif kind == "shift_closed":
+            self._apply_shift_closed(conn, till, event.shift_closed)
+        elif kind == "cash_movement":
+            self._apply_cash_movement(conn, till, event.cash_movement)
+        elif kind == "customer_registered":
+            self._apply_customer_registered(conn, till, event.customer_registered)
+
+    def _apply_shift_opened(
+        self, conn: sqlite3.Connection, till: TillIdentity, shift: sync_pb2.ShiftOpened
+    ) -> None:
+        if self._exists(conn, "shifts", shift.shift_id):
+            raise EventRejected(f"shift {shift.shift_id} already opened")
+        conn.execute(
+            "INSERT INTO shifts (id, store_id, till_id, number, cashier_id, opened_at, "
+            "opening_float) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (shift.shift_id, till.store_id, till.till_id, shift.number, shift.cashier_id,
+             _ts(shift.opened_at), shift.opening_float),
+        )
+
+    def _apply_shift_closed(
+        self, conn: sqlite3.Connection, till: TillIdentity, shift: sync_pb2.ShiftClosed
+    ) -> None:
+        updated = conn.execute(
+            "UPDATE shifts SET closed_at = ?, closed_by = ?, expected_cash = ? "
+            "WHERE id = ? AND till_id = ? AND closed_at IS NULL",
+            (_ts(shift.closed_at), shift.closed_by, shift.expected_cash, shift.shift_id,
+             till.till_id),
+        )
+        if updated.rowcount != 1:
+            raise EventRejected(f"shift {shift.shift_id} is not an open shift of this till")
+
+    def _apply_cash_movement(
+        self, conn: sqlite3.Connection, till: TillIdentity, move: sync_pb2.CashMovement
+    ) -> None:
+        if self._exists(conn, "cash_movements", move.movement_id):
+            raise EventRejected(f"cash movement {move.movement_id} already stored")
+        conn.execute(
+            "INSERT INTO cash_movements (id, shift_id, store_id, amount, reason, cashier_id, "
+            "approved_by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (move.movement_id, move.shift_id, till.store_id, move.amount, move.reason,
+             move.cashier_id, move.approved_by, _ts(move.at)),
+        )
+
+    def _apply_customer_registered(
+        self, conn: sqlite3.Connection, till: TillIdentity, reg: sync_pb2.CustomerRegistered
+    ) -> None:
+        customer = reg.customer
+        if not customer.id or not customer.phone:
+            raise EventRejected("a registered customer needs an id and a phone")
+        if self._exists(conn, "customers", customer.id):
+            raise EventRejected(f"customer {customer.id} already exists")
+        self._upsert_customer(conn, customer)
+        conn.execute(
+            "UPDATE customers SET source = ?, registered_store = ? WHERE id = ?",
+            (reg.source, till.store_id, customer.id),
+        )
+        at = datetime.now(UTC).isoformat()
+        for channel, granted in (("email", reg.consent_email), ("sms", reg.consent_sms)):
+            conn.execute(
+                "INSERT INTO customer_consents (customer_id, channel, granted, at, store_id) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (customer.id, channel, int(granted), at, till.store_id),
+            )
+        if reg.card_barcode:
+            holder = conn.execute(
+                "SELECT customer_id FROM cards WHERE barcode = ?", (reg.card_barcode,)
+            ).fetchone()
+            if holder is None:
+                self._upsert_card(conn, sync_pb2.Card(barcode=reg.card_barcode,
+                                                      customer_id=customer.id))
+            else:
+                # The customer stands; HQ resolves the card clash (C6 duplicates).
+                log.warning("card %s of new customer %s already belongs to %s",
+                            reg.card_barcode, customer.id, holder[0])
 
     def _apply_sale(
         self, conn: sqlite3.Connection, till: TillIdentity, event_id: str, sale: sync_pb2.SaleClosed
@@ -228,10 +310,18 @@ class SqliteStorage:
             raise EventRejected(f"receipt {sale.receipt_id} already stored by another event")
         conn.execute(
             "INSERT INTO receipts (id, number, store_id, till_id, closed_at, customer_id, total, "
-            "event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "cashier_id, shift_id, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (sale.receipt_id, sale.number, till.store_id, till.till_id, _ts(sale.closed_at),
-             customer_id, sale.total, event_id),
+             customer_id, sale.total, sale.cashier_id, sale.shift_id, event_id),
         )
+        if sum(p.amount for p in sale.payments) != sale.total:
+            raise EventRejected(f"sale {sale.number}: payments do not add up to the total")
+        for payment in sale.payments:
+            conn.execute(
+                "INSERT INTO payments (receipt_id, method, amount) VALUES (?, ?, ?)",
+                (sale.receipt_id, sync_pb2.Payment.Method.Name(payment.method).lower(),
+                 payment.amount),
+            )
         for line in sale.lines:
             conn.execute(
                 "INSERT INTO receipt_lines (receipt_id, line_no, product_id, barcode, name, "

@@ -6,14 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from edge.storage import catalog, customers, outbox, sales
+from edge.storage import catalog, customers, open_receipt, outbox, sales
 from edge.storage.catalog import StoreSettings
 from edge.storage.database import Database
 from edge.sync.events import sale_closed_event
 from kassa.domain.cart import Cart, Product
+from kassa.domain.codes import CodeRanges, ReceiptCode, ScaleLabel, classify_in_store_code
 from kassa.domain.loyalty import FlatEarnProgram
 from kassa.domain.phones import normalize_phone
-from kassa.domain.sale import ClosedSale, CustomerRef, close_cash_sale
+from kassa.domain.sale import ClosedSale, CustomerRef, Tender, close_sale
 
 
 class NotFound(LookupError):
@@ -26,6 +27,21 @@ class CardScan:
 
     customer: CustomerRef
     card: str
+
+
+@dataclass(frozen=True)
+class ProductScan:
+    """A scanned product; ``quantity_milli`` is set when the code carries it (scale labels)."""
+
+    product: Product
+    quantity_milli: int | None = None
+
+
+@dataclass(frozen=True)
+class ReceiptScan:
+    """A scanned receipt number (for returns)."""
+
+    number: str
 
 
 class TillService:
@@ -48,14 +64,34 @@ class TillService:
         """This till's store settings, once central has sent them."""
         return catalog.store_settings(self.database, self.store_id)
 
-    def scan(self, code: str) -> Product | CardScan:
-        """Classify a scanned or typed code: a known product first, then a loyalty card."""
+    def code_ranges(self) -> CodeRanges:
+        store = self.store()
+        if store is None:
+            return CodeRanges()
+        return CodeRanges(
+            weight_label_prefixes=tuple(p for p in store.weight_label_prefixes.split(",") if p),
+            receipt_prefix=store.receipt_barcode_prefix,
+        )
+
+    def scan(self, code: str) -> ProductScan | CardScan | ReceiptScan:
+        """Classify a scanned or typed code in the order documented in kassa.domain.codes.
+
+        Raises NotFound for a code nothing has, BadCode for a malformed scale label.
+        """
         code = code.strip()
         if not code:
             raise NotFound("empty code")
         product = catalog.find_product(self.database, code)
         if product is not None:
-            return product
+            return ProductScan(product)
+        in_store = classify_in_store_code(code, self.code_ranges())
+        if isinstance(in_store, ReceiptCode):
+            return ReceiptScan(in_store.number)
+        if isinstance(in_store, ScaleLabel):
+            product = catalog.find_by_plu(self.database, in_store.plu)
+            if product is None:
+                raise NotFound(f"unknown code {code}: no product has PLU {in_store.plu}")
+            return ProductScan(product, in_store.weight_grams)
         card = customers.find_card(self.database, code)
         if card is not None:
             if card.blocked:
@@ -86,14 +122,28 @@ class TillService:
             balance=customers.balance(self.database, record.id),
         )
 
+    def customer_ref(self, customer_id: str) -> CustomerRef:
+        """The customer with their current balance; NotFound if this till lacks them."""
+        return self._customer_ref(customer_id)
+
     def program(self) -> FlatEarnProgram | None:
         row = self.database.one("SELECT * FROM loyalty_programs ORDER BY id LIMIT 1")
         return None if row is None else FlatEarnProgram(**row)
 
-    def close_cash_sale(
-        self, cart: Cart, tendered: int, customer: CustomerRef | None
+    def now(self) -> datetime:
+        return self._clock()
+
+    def close_sale(
+        self,
+        cart: Cart,
+        tender: Tender,
+        customer: CustomerRef | None,
+        *,
+        cashier_id: str = "",
+        shift_id: str = "",
     ) -> ClosedSale:
-        """Close a cash sale: receipt, lines, ledger entries and outbox event in one transaction.
+        """Close a sale: receipt, lines, payments, ledger entries, outbox event, and the
+        cleared open receipt, all in one transaction.
 
         The customer's balance is re-read inside the transaction so the receipt shows
         the balance that includes every entry this till holds.
@@ -104,18 +154,21 @@ class TillService:
                 customer = CustomerRef(
                     customer.id, customer.name, customers.balance(self.database, customer.id)
                 )
-            sale = close_cash_sale(
+            sale = close_sale(
                 cart,
-                tendered=tendered,
+                tender=tender,
                 number=sales.next_receipt_number(db, self.till_id),
                 store_id=self.store_id,
                 till_id=self.till_id,
                 closed_at=self._clock(),
                 customer=customer,
                 program=program,
+                cashier_id=cashier_id,
+                shift_id=shift_id,
             )
             event = sale_closed_event(sale)
-            sales.insert_sale(db, sale, event.id, event.SerializeToString(deterministic=True))
+            sales.insert_sale(db, sale, event)
+            open_receipt.save_in(db, Cart(), None)
         return sale
 
     def pending_events(self) -> int:

@@ -19,6 +19,10 @@ class StoreSettings:
     phone_region: str
     currency: str
     currency_sign: str
+    weight_label_prefixes: str = ""
+    card_prefixes: str = ""
+    receipt_barcode_prefix: str = ""
+    receipt_language: str = ""
 
 
 def _product(row: dict[str, Any], barcode: str) -> Product:
@@ -48,6 +52,57 @@ def find_product(database: Database, code: str) -> Product | None:
         "SELECT barcode FROM product_barcodes WHERE product_id = ? ORDER BY barcode", (row["id"],)
     )
     return _product(row, first or "")
+
+
+def find_by_plu(database: Database, plu: int) -> Product | None:
+    """The active product a scale label's PLU refers to."""
+    row = database.one("SELECT * FROM products WHERE plu = ? AND active", (plu,))
+    if row is None:
+        return None
+    first = database.scalar(
+        "SELECT barcode FROM product_barcodes WHERE product_id = ? ORDER BY barcode", (row["id"],)
+    )
+    return _product(row, first or "")
+
+
+def search_products(database: Database, key: str, limit: int = 100) -> list[Product]:
+    """Active products whose name contains ``key`` (already a search key), by name."""
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = database.rows(
+        "SELECT p.*, (SELECT MIN(barcode) FROM product_barcodes b WHERE b.product_id = p.id)"
+        " AS first_barcode FROM products p WHERE active AND search_name LIKE ? ESCAPE '\\'"
+        " ORDER BY name LIMIT ?",
+        (f"%{escaped}%", limit),
+    )
+    return [_product(r, r["first_barcode"] or "") for r in rows]
+
+
+@dataclass(frozen=True)
+class CategoryRule:
+    """A category's sale restrictions (R4)."""
+
+    id: str
+    name: str
+    parent_id: str
+    min_age: int
+    no_sale_from: str
+    no_sale_to: str
+
+
+def category_chain(database: Database, category_id: str) -> list[CategoryRule]:
+    """The category and its ancestors, nearest first (a cycle stops the walk)."""
+    chain: list[CategoryRule] = []
+    seen: set[str] = set()
+    current = category_id
+    while current and current not in seen:
+        seen.add(current)
+        row = database.one("SELECT * FROM categories WHERE id = ?", (current,))
+        if row is None:
+            break
+        rule = CategoryRule(**row)
+        chain.append(rule)
+        current = rule.parent_id
+    return chain
 
 
 def store_settings(database: Database, store_id: str) -> StoreSettings | None:

@@ -9,6 +9,7 @@ from datetime import UTC
 import sqlite_utils
 
 from edge.storage.database import Database
+from kassa.domain.search import search_key
 from kassa.sync.v1 import sync_pb2
 
 CURSOR_KEY = "pull_cursor"
@@ -48,9 +49,10 @@ def _apply(db: sqlite_utils.Database, change: sync_pb2.Change) -> None:
     if kind == "product":
         p = change.product
         conn.execute(
-            "INSERT OR REPLACE INTO products (id, name, article, category, price, weighted, active)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (p.id, p.name, p.article, p.category, p.price, p.weighted, p.active),
+            "INSERT OR REPLACE INTO products (id, name, article, category, price, weighted, active,"
+            " plu, vat_rate_bp, search_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (p.id, p.name, p.article, p.category, p.price, p.weighted, p.active, p.plu,
+             p.vat_rate_bp, search_key(p.name)),
         )
         conn.execute("DELETE FROM product_barcodes WHERE product_id = ?", (p.id,))
         conn.executemany(
@@ -89,8 +91,26 @@ def _apply(db: sqlite_utils.Database, change: sync_pb2.Change) -> None:
         s = change.store
         conn.execute(
             "INSERT OR REPLACE INTO stores (id, name, time_zone, phone_region, currency,"
-            " currency_sign) VALUES (?, ?, ?, ?, ?, ?)",
-            (s.id, s.name, s.time_zone, s.phone_region, s.currency, s.currency_sign),
+            " currency_sign, weight_label_prefixes, card_prefixes, receipt_barcode_prefix,"
+            " receipt_language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (s.id, s.name, s.time_zone, s.phone_region, s.currency, s.currency_sign,
+             ",".join(s.weight_label_prefixes), ",".join(s.card_prefixes),
+             s.receipt_barcode_prefix, s.receipt_language),
+        )
+    elif kind == "category":
+        cat = change.category
+        conn.execute(
+            "INSERT OR REPLACE INTO categories (id, name, parent_id, min_age, no_sale_from,"
+            " no_sale_to) VALUES (?, ?, ?, ?, ?, ?)",
+            (cat.id, cat.name, cat.parent_id, cat.min_age, cat.no_sale_from, cat.no_sale_to),
+        )
+    elif kind == "cashier":
+        person = change.cashier
+        conn.execute(
+            "INSERT OR REPLACE INTO cashiers (id, name, pin_hash, role, active)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (person.id, person.name, person.pin_hash,
+             sync_pb2.Cashier.Role.Name(person.role).lower(), person.active),
         )
     else:
         # A newer central may send kinds this till does not know yet: skip, never block.

@@ -12,7 +12,11 @@ MIGRATIONS: list[tuple[int, str]] = [
             time_zone TEXT NOT NULL,
             phone_region TEXT NOT NULL,
             currency TEXT NOT NULL,
-            currency_sign TEXT NOT NULL
+            currency_sign TEXT NOT NULL,
+            weight_label_prefixes TEXT NOT NULL DEFAULT '',
+            card_prefixes TEXT NOT NULL DEFAULT '',
+            receipt_barcode_prefix TEXT NOT NULL DEFAULT '',
+            receipt_language TEXT NOT NULL DEFAULT ''
         );
         CREATE TABLE products (
             id TEXT PRIMARY KEY,
@@ -21,7 +25,68 @@ MIGRATIONS: list[tuple[int, str]] = [
             category TEXT NOT NULL DEFAULT '',
             price INTEGER NOT NULL CHECK (price >= 0),
             weighted INTEGER NOT NULL DEFAULT 0,
-            active INTEGER NOT NULL DEFAULT 1
+            active INTEGER NOT NULL DEFAULT 1,
+            plu INTEGER NOT NULL DEFAULT 0,
+            vat_rate_bp INTEGER NOT NULL DEFAULT 0,
+            search_name TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX products_plu ON products(plu) WHERE plu > 0;
+        CREATE TABLE categories (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            parent_id TEXT NOT NULL DEFAULT '',
+            min_age INTEGER NOT NULL DEFAULT 0,
+            no_sale_from TEXT NOT NULL DEFAULT '',
+            no_sale_to TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE cashiers (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            pin_hash TEXT NOT NULL,
+            role TEXT NOT NULL,
+            active INTEGER NOT NULL
+        );
+        CREATE TABLE shifts (
+            id TEXT PRIMARY KEY,
+            number INTEGER NOT NULL UNIQUE,
+            cashier_id TEXT NOT NULL,
+            opened_at TEXT NOT NULL,
+            opening_float INTEGER NOT NULL,
+            closed_at TEXT,
+            closed_by TEXT,
+            expected_cash INTEGER
+        );
+        CREATE TABLE cash_movements (
+            id TEXT PRIMARY KEY,
+            shift_id TEXT NOT NULL REFERENCES shifts(id),
+            amount INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            cashier_id TEXT NOT NULL,
+            approved_by TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE TABLE open_receipt (
+            slot INTEGER PRIMARY KEY CHECK (slot = 1),
+            customer_id TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE open_receipt_lines (
+            line_no INTEGER PRIMARY KEY,
+            product_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            price INTEGER NOT NULL,
+            barcode TEXT NOT NULL,
+            category TEXT NOT NULL,
+            weighted INTEGER NOT NULL,
+            quantity_milli INTEGER NOT NULL
+        );
+        CREATE TABLE actions (
+            id TEXT PRIMARY KEY,
+            at TEXT NOT NULL,
+            cashier_id TEXT NOT NULL,
+            approved_by TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL
         );
         CREATE TABLE product_barcodes (
             barcode TEXT PRIMARY KEY,
@@ -67,7 +132,17 @@ MIGRATIONS: list[tuple[int, str]] = [
             customer_id TEXT,
             total INTEGER NOT NULL,
             cash_tendered INTEGER NOT NULL,
-            change INTEGER NOT NULL
+            change INTEGER NOT NULL,
+            cashier_id TEXT NOT NULL DEFAULT '',
+            shift_id TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX receipts_shift ON receipts(shift_id);
+        CREATE INDEX receipts_customer ON receipts(customer_id);
+        CREATE TABLE payments (
+            receipt_id TEXT NOT NULL REFERENCES receipts(id),
+            method TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            PRIMARY KEY (receipt_id, method)
         );
         CREATE TABLE receipt_lines (
             receipt_id TEXT NOT NULL REFERENCES receipts(id),

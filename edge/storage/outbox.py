@@ -5,7 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+import sqlite_utils
+
 from edge.storage.database import Database
+from kassa.sync.v1 import sync_pb2
+
+
+def add_in(db: sqlite_utils.Database, event: sync_pb2.Event) -> None:
+    """Queue an event for central inside the caller's transaction (with the fact it carries)."""
+    db.conn.execute(
+        "INSERT INTO outbox (id, created_at, payload) VALUES (?, ?, ?)",
+        (event.id, event.created_at.ToDatetime(tzinfo=UTC).isoformat(),
+         event.SerializeToString(deterministic=True)),
+    )
 
 
 def pending(database: Database, limit: int) -> list[tuple[str, bytes]]:

@@ -6,8 +6,10 @@ from typing import Any
 
 import sqlite_utils
 
+from edge.storage import outbox
 from edge.storage.database import Database
 from kassa.domain.sale import ClosedSale
+from kassa.sync.v1 import sync_pb2
 
 
 def next_receipt_number(db: sqlite_utils.Database, till_id: str) -> str:
@@ -20,11 +22,11 @@ def next_receipt_number(db: sqlite_utils.Database, till_id: str) -> str:
     return f"{till_id}-{value:06d}"
 
 
-def insert_sale(db: sqlite_utils.Database, sale: ClosedSale, event_id: str, event: bytes) -> None:
+def insert_sale(db: sqlite_utils.Database, sale: ClosedSale, event: sync_pb2.Event) -> None:
     """Write a closed sale, its ledger entries and its outbox event; call inside ``write()``."""
     db.conn.execute(
         "INSERT INTO receipts (id, number, store_id, till_id, closed_at, customer_id, total, "
-        "cash_tendered, change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "cash_tendered, change, cashier_id, shift_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             sale.id,
             sale.number,
@@ -35,7 +37,13 @@ def insert_sale(db: sqlite_utils.Database, sale: ClosedSale, event_id: str, even
             sale.total,
             sale.cash_tendered,
             sale.change,
+            sale.cashier_id,
+            sale.shift_id,
         ),
+    )
+    db.conn.executemany(
+        "INSERT INTO payments (receipt_id, method, amount) VALUES (?, ?, ?)",
+        [(sale.id, p.method, p.amount) for p in sale.payments],
     )
     db.conn.executemany(
         "INSERT INTO receipt_lines (receipt_id, line_no, product_id, barcode, name, "
@@ -55,10 +63,7 @@ def insert_sale(db: sqlite_utils.Database, sale: ClosedSale, event_id: str, even
             for e in sale.ledger
         ],
     )
-    db.conn.execute(
-        "INSERT INTO outbox (id, created_at, payload) VALUES (?, ?, ?)",
-        (event_id, sale.closed_at.isoformat(), event),
-    )
+    outbox.add_in(db, event)
 
 
 def get_receipt(database: Database, receipt_id: str) -> dict[str, Any] | None:
@@ -69,4 +74,8 @@ def get_receipt(database: Database, receipt_id: str) -> dict[str, Any] | None:
     receipt["lines"] = database.rows(
         "SELECT * FROM receipt_lines WHERE receipt_id = ? ORDER BY line_no", (receipt_id,)
     )
+    receipt["payments"] = {
+        r["method"]: r["amount"]
+        for r in database.rows("SELECT * FROM payments WHERE receipt_id = ?", (receipt_id,))
+    }
     return receipt

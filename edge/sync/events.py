@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from kassa.domain.ids import new_id
 from kassa.domain.sale import ClosedSale, LedgerEntry
 from kassa.sync.v1 import sync_pb2
+
+_METHODS = {
+    "cash": sync_pb2.Payment.CASH,
+    "card": sync_pb2.Payment.CARD,
+    "points": sync_pb2.Payment.POINTS,
+}
+
+
+def new_event(at: datetime) -> sync_pb2.Event:
+    """An empty event with a fresh time-ordered id, stamped ``at``."""
+    event = sync_pb2.Event(id=new_id())
+    event.created_at.FromDatetime(at)
+    return event
 
 
 def ledger_entry_message(entry: LedgerEntry) -> sync_pb2.LedgerEntry:
@@ -41,12 +56,17 @@ def sale_closed_event(sale: ClosedSale) -> sync_pb2.Event:
         ],
         payments=[
             sync_pb2.Payment(
-                method=sync_pb2.Payment.CASH, amount=sale.total, tendered=sale.cash_tendered
+                method=_METHODS[p.method],
+                amount=p.amount,
+                tendered=sale.cash_tendered if p.method == "cash" else 0,
             )
+            for p in sale.payments
         ],
         ledger_entries=[ledger_entry_message(e) for e in sale.ledger],
+        cashier_id=sale.cashier_id,
+        shift_id=sale.shift_id,
     )
     body.closed_at.FromDatetime(sale.closed_at)
-    event = sync_pb2.Event(id=new_id(), sale_closed=body)
-    event.created_at.FromDatetime(sale.closed_at)
+    event = new_event(sale.closed_at)
+    event.sale_closed.CopyFrom(body)
     return event

@@ -1,27 +1,38 @@
-"""The till application: owns the services, the sync loop and the printer."""
+"""The till application: owns the session, the sync loop and the printer."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from escpos.escpos import Escpos
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.widgets import Input
 
 from edge.config import TillConfig
-from edge.i18n import _
+from edge.i18n import LANGUAGES, N_, _, current_language, set_language
 from edge.printing.config import PrinterConfig
 from edge.printing.connect import open_printer
+from edge.scanner import start_scanners
+from edge.scanner.model import Reason, ScanEvent, ScannerState, ScannerStatus
+from edge.services.customers import CustomerRegistry
 from edge.services.receipts import ReceiptPrinter
+from edge.services.session import TillSession
 from edge.services.till import TillService
 from edge.sync.client import SyncClient
 from edge.sync.runner import SyncLoop, SyncStatus
+from edge.ui.keys import translate_bindings
+from edge.ui.login import LoginScreen
 from edge.ui.sale_screen import SaleScreen
 from kassa.domain.sale import ClosedSale
+from kassa.domain.shift import shift_too_long
+
+if TYPE_CHECKING:
+    from edge.scanner.reader import ScannerReader
 
 
 class SyncStatusChanged(Message):
@@ -32,13 +43,40 @@ class SyncStatusChanged(Message):
         self.status = status
 
 
+_SCANNER_REASONS = {
+    Reason.NOT_CONFIGURED: N_("no scanner is configured"),
+    Reason.NO_EVDEV: N_("python-evdev is not available"),
+    Reason.NO_INPUT: N_("there is no /dev/input"),
+    Reason.NO_ACCESS: N_("/dev/input is not readable by this user"),
+    Reason.NOT_FOUND: N_("no input device matches the configured scanner"),
+    Reason.OPEN_FAILED: N_("the scanner cannot be opened or grabbed"),
+    Reason.UNPLUGGED: N_("the scanner was unplugged"),
+}
+
+
+class ScanReceived(Message):
+    """Posted from a scanner thread for every code read through evdev."""
+
+    def __init__(self, scan: ScanEvent) -> None:
+        super().__init__()
+        self.scan = scan
+
+
+class ScannerStatusChanged(Message):
+    """Posted from a scanner thread when a scanner connects, drops or is absent."""
+
+    def __init__(self, status: ScannerStatus) -> None:
+        super().__init__()
+        self.status = status
+
+
 class TillApp(App[None]):
     """The keyboard-driven till. Blocking work runs in workers, off the UI thread."""
 
     CSS_PATH = "till.tcss"
     TITLE = "Kassa"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", _("Quit"), priority=True),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True),
     ]
 
     def __init__(
@@ -50,8 +88,11 @@ class TillApp(App[None]):
         connect_printer: Callable[[PrinterConfig], Escpos] = open_printer,
     ) -> None:
         super().__init__()
+        translate_bindings(self)
         self.config = config
         self.service = service
+        self.session = TillSession(service)
+        self.customers = CustomerRegistry(service)
         self.printer = ReceiptPrinter(config.printer, config.language, connect_printer)
         self.sync_loop = SyncLoop(
             service.database, client, self._sync_status_from_thread,
@@ -60,55 +101,144 @@ class TillApp(App[None]):
         # Serialises database work so codes are handled in the order they were scanned.
         self.io_lock = asyncio.Lock()
         self.currency_sign = ""
+        self.store_line = ""
         self.sync_status = SyncStatus(online=False, pending=0)
-        self.printer_state = _("printer: ready")
+        self.printer_state = N_("printer: ready")
+        self.last_sale: ClosedSale | None = None
         self.sale_screen = SaleScreen()
+        self.scanner_state = ""
+        self._scanners: ScannerReader | None = None
 
     def on_mount(self) -> None:
-        self.push_screen(self.sale_screen)
         self.run_worker(self.sync_loop.run, thread=True, group="sync", exit_on_error=False)
-        self.load_store()
+        self.run_worker(self._start_scanners, thread=True, group="scanners",
+                        exit_on_error=False)
+        self.start()
+
+    def _start_scanners(self) -> None:
+        self._scanners = start_scanners(
+            self.config.scanner, self._scan_from_thread, self._scanner_status_from_thread
+        )
+
+    def _scan_from_thread(self, scan: ScanEvent) -> None:
+        self.post_message(ScanReceived(scan))
+
+    def _scanner_status_from_thread(self, status: ScannerStatus) -> None:
+        self.post_message(ScannerStatusChanged(status))
+
+    async def on_scan_received(self, message: ScanReceived) -> None:
+        """A scan goes to the sale screen, or into the field of the dialog that is open."""
+        text = message.scan.text.strip("\r\n")
+        screen = self.screen
+        if isinstance(screen, SaleScreen):
+            screen.handle_code(text)
+        elif isinstance(self.focused, Input) and not isinstance(screen, LoginScreen):
+            self.focused.value = text
+            await self.focused.action_submit()
+        else:
+            self.bell()
+
+    def on_scanner_status_changed(self, message: ScannerStatusChanged) -> None:
+        status = message.status
+        if status.state is ScannerState.CONNECTED:
+            self.scanner_state = _("scanner connected")
+        elif status.state is ScannerState.DISCONNECTED:
+            self.scanner_state = _("scanner unplugged: waiting for it")
+        else:
+            reason = _SCANNER_REASONS.get(status.reason) if status.reason else None
+            self.scanner_state = _("keyboard mode: {reason}").format(
+                reason=_(reason) if reason else "")
+        self.refresh_status()
+
+    @work(exit_on_error=False, group="start")
+    async def start(self) -> None:
+        """Restore the open shift and receipt, then ask for a PIN."""
+        async with self.io_lock:
+            await asyncio.to_thread(self.session.restore)
+        await self.load_store()
+        self.show_login()
 
     async def on_unmount(self) -> None:
         self.sync_loop.stop()
+        if self._scanners is not None:
+            await asyncio.to_thread(self._scanners.stop)
+
+    # --- screens ------------------------------------------------------------------------
+
+    def show_login(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.switch_screen(LoginScreen())
+        else:
+            self.push_screen(LoginScreen())
+
+    def show_sale(self) -> None:
+        self.sale_screen = SaleScreen()
+        self.sale_screen.show_store(self.store_line)
+        self.switch_screen(self.sale_screen)
+        self.refresh_status()
+
+    def action_switch_language(self) -> None:
+        """Cycle the UI language (ru → uk → en); the receipt language stays the store's."""
+        languages = list(LANGUAGES)
+        set_language(languages[(languages.index(current_language()) + 1) % len(languages)])
+        translate_bindings(self)
+        if isinstance(self.screen, SaleScreen):
+            self.show_sale()
+        else:
+            self.switch_screen(LoginScreen())
+        self.refresh_status()
+
+    # --- status -------------------------------------------------------------------------
 
     def _sync_status_from_thread(self, status: SyncStatus) -> None:
         self.post_message(SyncStatusChanged(status))
 
-    def on_sync_status_changed(self, message: SyncStatusChanged) -> None:
+    async def on_sync_status_changed(self, message: SyncStatusChanged) -> None:
         first_contact = message.status.online and not self.sync_status.online
         self.sync_status = message.status
-        self.refresh_status()
         if first_contact:
-            self.load_store()
+            await self.load_store()
+        self.refresh_status()
 
-    @work(exit_on_error=False, group="store")
     async def load_store(self) -> None:
         """Store name and currency sign from the till database (they come from central)."""
         async with self.io_lock:
             store = await asyncio.to_thread(self.service.store)
         if store is None:
-            self.sale_screen.show_store(
-                _("Store {store} is not known yet: waiting for central").format(
-                    store=self.config.store_id)
-            )
+            self.store_line = _("Store {store} is not known yet: waiting for central").format(
+                store=self.config.store_id)
         else:
             self.currency_sign = store.currency_sign
-            self.sale_screen.show_store(
-                _("{store} · till {till} · non-fiscal mode").format(
-                    store=store.name, till=self.config.till_id)
-            )
-            self.sale_screen.refresh_receipt()
-        self.refresh_status()
+            self.store_line = _("{store} · till {till} · non-fiscal mode").format(
+                store=store.name, till=self.config.till_id)
+        self.sale_screen.show_store(self.store_line)
+        self.sale_screen.refresh_receipt()
 
     def refresh_status(self) -> None:
+        """online/offline · waiting events · printer · cashier · shift."""
         status = self.sync_status
-        state = _("● online") if status.online else _("○ offline")
-        waiting = _("{count} waiting to sync").format(count=status.pending)
-        self.sale_screen.show_status(f"{state} · {waiting} · {self.printer_state}")
+        parts = [
+            _("● online") if status.online else _("○ offline"),
+            _("{count} waiting to sync").format(count=status.pending),
+            _(self.printer_state),
+        ]
+        if self.scanner_state:
+            parts.append(self.scanner_state)
+        session = self.session
+        if session.cashier is not None:
+            parts.append(session.cashier.name)
+        if session.shift is not None:
+            shift = _("shift {number}").format(number=session.shift.number)
+            if shift_too_long(session.shift.opened_at, self.service.now()):
+                shift += " " + _("(open over 24 h: close it with a Z report)")
+            parts.append(shift)
+        text = " · ".join(parts)
+        for screen in self.screen_stack:
+            if isinstance(screen, SaleScreen | LoginScreen):
+                screen.show_status(text)
 
     def sale_closed(self) -> None:
-        """A sale was stored: show it as waiting and sync it now."""
+        """An event was stored: count it as waiting and sync it now."""
         self.sync_status = SyncStatus(
             online=self.sync_status.online,
             pending=self.sync_status.pending + 1,
@@ -125,9 +255,9 @@ class TillApp(App[None]):
         try:
             await asyncio.to_thread(self.printer.print_sale, sale, store, open_drawer=open_drawer)
         except (OSError, ValueError) as exc:
-            self.printer_state = _("printer: error")
+            self.printer_state = N_("printer: error")
             self.refresh_status()
             return str(exc)
-        self.printer_state = _("printer: ready")
+        self.printer_state = N_("printer: ready")
         self.refresh_status()
         return ""

@@ -1,61 +1,90 @@
-"""The sale screen: scan or type codes, identify the customer, take cash, print."""
+"""The sale screen: scan or type codes, identify or register the customer, pay, print."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
-from edge.i18n import _
-from edge.services.till import CardScan, NotFound
-from edge.ui.dialogs import CashPaymentScreen, PhoneScreen
+from edge.i18n import N_, _
+from edge.services.customers import RegistrationError
+from edge.services.session import AgeCheckNeeded, LockedOut, NotAllowed, PinRejected, SaleForbidden
+from edge.services.till import NotFound, ProductScan, ReceiptScan
+from edge.storage.shifts import CashierRecord
+from edge.ui.dialogs import (
+    AmountReasonScreen,
+    ConfirmScreen,
+    Dialog,
+    InfoScreen,
+    PaymentScreen,
+    ProductPickScreen,
+    RegisterScreen,
+    TextScreen,
+)
 from edge.ui.formatting import money, quantity
-from kassa.domain.cart import Cart, CartError, Product
+from edge.ui.keys import translate_bindings
+from edge.ui.reports import shift_report_text
+from kassa.domain.cart import CartError
+from kassa.domain.codes import BadCode
 from kassa.domain.phones import InvalidPhone
-from kassa.domain.sale import ClosedSale, CustomerRef, SaleError
+from kassa.domain.sale import ClosedSale, SaleError
 
 if TYPE_CHECKING:
     from edge.ui.app import TillApp
 
-MAX_QUANTITY = 9999
+T = TypeVar("T")
+
+HOW_HEARD = ["friends", "internet", "street ad", "social media", "other"]
 
 
-def split_quantity(text: str) -> tuple[int, str]:
-    """'3*4820000000017' -> (3000, code); a plain code -> (1000, code)."""
-    count, star, code = text.partition("*")
-    if not star:
-        return 1000, text.strip()
-    count = count.strip()
-    if not count.isdigit() or not 0 < int(count) <= MAX_QUANTITY:
-        raise CartError(_("Quantity must be a whole number from 1 to {max}: {text}").format(
-            max=MAX_QUANTITY, text=count))
-    return int(count) * 1000, code.strip()
+class ShiftMenu(Dialog[str]):
+    """X report, Z report, cash in, cash out."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield OptionList(
+                Option(_("X report (shift so far)"), id="x"),
+                Option(_("Z report (close the shift)"), id="z"),
+                Option(_("Cash in"), id="cash_in"),
+                Option(_("Cash out"), id="cash_out"),
+                id="shift-menu",
+            )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
 
 
 class SaleScreen(Screen[None]):
-    """One open receipt. The code field always has focus: a keyboard-mode scanner types there."""
+    """One open receipt. The code field keeps focus: a keyboard-mode scanner types there."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f3", "customer_by_phone", _("Customer by phone")),
-        Binding("f8", "delete_line", _("Delete line")),
-        Binding("f4", "clear_receipt", _("Clear receipt")),
-        Binding("f10", "pay_cash", _("Pay cash"), priority=True),
-        Binding("f9", "reprint", _("Reprint")),
-        Binding("up", "cursor(-1)", _("Line up"), show=False),
-        Binding("down", "cursor(1)", _("Line down"), show=False),
+        Binding("f1", "help", N_("Help")),
+        Binding("f2", "search", N_("Find product")),
+        Binding("f3", "customer_by_phone", N_("Customer by phone")),
+        Binding("f4", "clear_receipt", N_("Clear receipt")),
+        Binding("f5", "price_check", N_("Price check")),
+        Binding("f6", "register_customer", N_("New customer")),
+        Binding("f7", "shift_menu", N_("Shift")),
+        Binding("f8", "delete_line", N_("Delete line")),
+        Binding("f9", "reprint", N_("Reprint")),
+        Binding("f10", "pay", N_("Pay"), priority=True),
+        Binding("f12", "app.switch_language", N_("Language")),
+        Binding("ctrl+l", "logout", N_("Log out")),
+        Binding("up", "cursor(-1)", N_("Line up"), show=False),
+        Binding("down", "cursor(1)", N_("Line down"), show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.cart = Cart()
-        self.customer: CustomerRef | None = None
-        self.last_sale: ClosedSale | None = None
+        translate_bindings(self)
         self._status_text = ""
         self._store_text = ""
 
@@ -89,6 +118,9 @@ class SaleScreen(Screen[None]):
         self.query_one("#store", Static).update(self._store_text)
         self.refresh_receipt()
 
+    def on_screen_resume(self) -> None:
+        self.query_one("#code", Input).focus()
+
     # --- display ------------------------------------------------------------------------
 
     @property
@@ -96,28 +128,28 @@ class SaleScreen(Screen[None]):
         return self.till.currency_sign
 
     def refresh_receipt(self) -> None:
-        """Redraw the lines, the total and the customer panel from the cart."""
+        """Redraw the lines, the total and the customer panel from the session."""
         if not self.is_mounted:
             return  # on_mount draws it
+        session = self.till.session
         table = self.query_one("#lines", DataTable)
         row = table.cursor_row
         table.clear()
-        for i, line in enumerate(self.cart.lines, start=1):
+        for i, line in enumerate(session.cart.lines, start=1):
             table.add_row(
                 str(i), line.product.name, quantity(line.quantity_milli),
                 money(line.product.price), money(line.total),
             )
-        if self.cart.lines:
-            table.move_cursor(row=min(max(row, 0), len(self.cart.lines) - 1))
+        if session.cart.lines:
+            table.move_cursor(row=min(max(row, 0), len(session.cart.lines) - 1))
         self.query_one("#total", Static).update(
-            _("TOTAL {amount}").format(amount=money(self.cart.total, self.sign))
+            _("TOTAL {amount}").format(amount=money(session.cart.total, self.sign))
         )
-        if self.customer is None:
+        customer = session.customer
+        if customer is None:
             text = _("No customer")
         else:
-            text = _("{name}\nPoints: {points}").format(
-                name=self.customer.name, points=self.customer.balance
-            )
+            text = _("{name}\nPoints: {points}").format(name=customer.name, points=customer.balance)
         self.query_one("#customer", Static).update(text)
 
     def say(self, text: str, *, error: bool = False) -> None:
@@ -138,6 +170,11 @@ class SaleScreen(Screen[None]):
         if self.is_mounted:
             self.query_one("#store", Static).update(text)
 
+    async def call(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """Run a blocking session call in a thread, in the order calls were made."""
+        async with self.till.io_lock:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+
     # --- codes --------------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -150,98 +187,182 @@ class SaleScreen(Screen[None]):
 
     @work(exit_on_error=False, group="codes")
     async def handle_code(self, text: str) -> None:
-        """Look the code up off the UI thread, in the order codes arrived."""
+        """Add a product, set the customer or act on a receipt code."""
+        session = self.till.session
         try:
-            quantity_milli, code = split_quantity(text)
-        except CartError as exc:
-            self.say(str(exc), error=True)
+            found = await self.call(session.enter_code, text)
+        except AgeCheckNeeded as need:
+            await self._confirm_age(need)
             return
-        async with self.till.io_lock:
-            try:
-                found = await asyncio.to_thread(self.till.service.scan, code)
-            except NotFound as exc:
-                self.say(_("Unknown code {code}: no product or card has it").format(code=code)
-                         if "unknown code" in str(exc) else str(exc), error=True)
-                return
-        if isinstance(found, Product):
-            self.cart.add(found, quantity_milli)
-            self.say(f"{found.name} × {quantity(quantity_milli)}")
+        except (NotFound, BadCode, CartError, SaleForbidden, NotAllowed) as exc:
+            self.say(self._explain(exc, text), error=True)
+            return
+        if isinstance(found, ReceiptScan):
+            self.say(_("Receipt {number}: returns are not available in this version yet")
+                     .format(number=found.number), error=True)
+        elif isinstance(found, ProductScan):
+            self.say(f"{found.product.name} × {quantity(found.quantity_milli or 1000)}")
         else:
-            self.set_customer(found)
+            self.say(_("Customer: {name}, {points} points").format(
+                name=found.name, points=found.balance))
         self.refresh_receipt()
 
-    def set_customer(self, found: CardScan | CustomerRef) -> None:
-        customer = found.customer if isinstance(found, CardScan) else found
-        self.customer = customer
-        self.say(_("Customer: {name}, {points} points").format(
-            name=customer.name, points=customer.balance))
+    async def _confirm_age(self, need: AgeCheckNeeded) -> None:
+        question = _("{product}: is the buyer at least {age} years old? Check the ID.").format(
+            product=need.product.name, age=need.min_age)
+        if await self.app.push_screen_wait(ConfirmScreen(question)):
+            await self.call(self.till.session.add_product, need.product, need.quantity_milli,
+                            age_confirmed=True)
+            self.say(_("Age confirmed: {product}").format(product=need.product.name))
+            self.refresh_receipt()
+        else:
+            self.say(_("Not sold: age not confirmed"), error=True)
 
-    # --- actions ------------------------------------------------------------------------
+    @staticmethod
+    def _explain(exc: Exception, text: str) -> str:
+        """The cashier's message for an error, in the UI language."""
+        if isinstance(exc, BadCode):
+            return {
+                "check_digit": _("Scale label {code} has a wrong check digit: scan again"),
+                "no_weight": _("Scale label {code} has no weight"),
+                "quantity": _("Quantity must be a whole number from 1 to {max}: {text}"),
+            }.get(exc.reason, str(exc)).format(code=exc.code, max=9999, text=exc.code)
+        if isinstance(exc, NotFound):
+            code = text.partition("*")[2].strip() or text.strip()
+            return _("Unknown code {code}: no product or card has it").format(code=code)
+        if isinstance(exc, SaleForbidden):
+            return _("{product}: {category} is not sold from {start} to {end}").format(
+                product=exc.product.name, category=exc.category.name,
+                start=exc.category.no_sale_from, end=exc.category.no_sale_to)
+        if isinstance(exc, CartError):
+            return _("A scale label carries its own weight; no quantity before it")
+        if isinstance(exc, NotAllowed):
+            return _("Not allowed now: {reason}").format(reason=str(exc))
+        return str(exc)
+
+    # --- lines and receipt --------------------------------------------------------------
 
     def action_cursor(self, step: int) -> None:
         table = self.query_one("#lines", DataTable)
-        if self.cart.lines:
-            table.move_cursor(row=min(max(table.cursor_row + step, 0), len(self.cart.lines) - 1))
+        lines = self.till.session.cart.lines
+        if lines:
+            table.move_cursor(row=min(max(table.cursor_row + step, 0), len(lines) - 1))
 
-    def action_delete_line(self) -> None:
-        if self.cart.empty:
+    @work(exit_on_error=False, group="codes")
+    async def action_delete_line(self) -> None:
+        session = self.till.session
+        if session.cart.empty:
             self.say(_("The receipt is empty"), error=True)
             return
-        removed = self.cart.remove(self.query_one("#lines", DataTable).cursor_row)
-        self.say(_("Deleted: {name}").format(name=removed.product.name))
+        index = self.query_one("#lines", DataTable).cursor_row
+        name = session.cart.lines[index].product.name
+        await self.call(session.remove_line, index)
+        self.say(_("Deleted: {name}").format(name=name))
         self.refresh_receipt()
 
-    def action_clear_receipt(self) -> None:
-        self.cart.clear()
-        self.customer = None
+    @work(exit_on_error=False, group="codes")
+    async def action_clear_receipt(self) -> None:
+        await self.call(self.till.session.clear)
         self.say(_("Receipt cleared"))
         self.refresh_receipt()
 
-    def action_customer_by_phone(self) -> None:
-        self.app.push_screen(PhoneScreen(), self._phone_entered)
-
-    def _phone_entered(self, text: str | None) -> None:
-        if text:
-            self.find_by_phone(text)
+    # --- customers ----------------------------------------------------------------------
 
     @work(exit_on_error=False, group="codes")
-    async def find_by_phone(self, text: str) -> None:
-        async with self.till.io_lock:
-            try:
-                customer = await asyncio.to_thread(self.till.service.customer_by_phone, text)
-            except InvalidPhone:
-                self.say(_("Not a phone number: {text}").format(text=text), error=True)
-                return
-            except NotFound:
-                self.say(_("No customer has the phone {text}").format(text=text), error=True)
-                return
-        self.set_customer(customer)
+    async def action_customer_by_phone(self) -> None:
+        text = await self.app.push_screen_wait(
+            TextScreen(_("Customer phone (Enter to find, Esc to go back):"),
+                       placeholder="067 123 45 67"))
+        if not text:
+            return
+        try:
+            customer = await self.call(self.till.session.identify_by_phone, text)
+        except InvalidPhone:
+            self.say(_("Not a phone number: {text}").format(text=text), error=True)
+            return
+        except NotFound:
+            self.say(_("No customer has the phone {text}").format(text=text), error=True)
+            return
+        self.say(_("Customer: {name}, {points} points").format(
+            name=customer.name, points=customer.balance))
         self.refresh_receipt()
 
-    def action_pay_cash(self) -> None:
-        if self.cart.empty:
-            self.say(_("The receipt is empty: scan a product first"), error=True)
+    @work(exit_on_error=False, group="codes")
+    async def action_register_customer(self) -> None:
+        form = await self.app.push_screen_wait(RegisterScreen(HOW_HEARD))
+        if form is None:
             return
-        self.app.push_screen(CashPaymentScreen(self.cart.total, self.sign), self._cash_entered)
+        try:
+            cashier = self.till.session.cashier
+            customer = await self.call(
+                self.till.customers.register, form, cashier.id if cashier else "")
+        except InvalidPhone:
+            self.say(_("Not a phone number: {text}").format(text=form.phone), error=True)
+            return
+        except RegistrationError as exc:
+            self.say(_("Not registered: {reason}").format(reason=str(exc)), error=True)
+            return
+        await self.call(self.till.session.set_customer, customer)
+        self.say(_("Registered and added to the receipt: {name}").format(name=customer.name))
+        self.refresh_receipt()
 
-    def _cash_entered(self, tendered: int | None) -> None:
-        if tendered is not None:
-            self.close_sale(tendered)
+    # --- look-ups -----------------------------------------------------------------------
+
+    @work(exit_on_error=False, group="codes")
+    async def action_search(self) -> None:
+        text = await self.app.push_screen_wait(
+            TextScreen(_("Product name or part of it:"), placeholder="молоко"))
+        if not text:
+            return
+        found = await self.call(self.till.session.search, text)
+        if not found:
+            self.say(_("No product matches {text}").format(text=text), error=True)
+            return
+        product = await self.app.push_screen_wait(ProductPickScreen(found, self.sign))
+        if product is None:
+            return
+        try:
+            await self.call(self.till.session.add_product, product, 1000)
+        except AgeCheckNeeded as need:
+            await self._confirm_age(need)
+            return
+        except SaleForbidden as exc:
+            self.say(self._explain(exc, text), error=True)
+            return
+        self.say(f"{product.name} × 1")
+        self.refresh_receipt()
+
+    @work(exit_on_error=False, group="codes")
+    async def action_price_check(self) -> None:
+        code = await self.app.push_screen_wait(
+            TextScreen(_("Price check: scan or type a code")))
+        if not code:
+            return
+        try:
+            product = await self.call(self.till.session.price_check, code)
+        except (NotFound, BadCode) as exc:
+            self.say(self._explain(exc, code), error=True)
+            return
+        self.say(_("Price check: {name} — {price}").format(
+            name=product.name, price=money(product.price, self.sign)))
+
+    # --- payment ------------------------------------------------------------------------
 
     @work(exit_on_error=False, group="sale")
-    async def close_sale(self, tendered: int) -> None:
-        """Store the sale (one transaction with its outbox event), then print it."""
-        async with self.till.io_lock:
-            try:
-                sale = await asyncio.to_thread(
-                    self.till.service.close_cash_sale, self.cart, tendered, self.customer
-                )
-            except SaleError as exc:
-                self.say(str(exc), error=True)
-                return
-        self.last_sale = sale
-        self.cart = Cart()
-        self.customer = None
+    async def action_pay(self) -> None:
+        session = self.till.session
+        if session.cart.empty:
+            self.say(_("The receipt is empty: scan a product first"), error=True)
+            return
+        tender = await self.app.push_screen_wait(PaymentScreen(session.cart.total, self.sign))
+        if tender is None:
+            return
+        try:
+            sale = await self.call(session.close_sale, tender)
+        except (SaleError, NotAllowed) as exc:
+            self.say(str(exc), error=True)
+            return
+        self.till.last_sale = sale
         self.refresh_receipt()
         text = _("Receipt {number} closed. Change: {change}").format(
             number=sale.number, change=money(sale.change, self.sign)
@@ -252,7 +373,7 @@ class SaleScreen(Screen[None]):
             )
         self.say(text)
         self.till.sale_closed()
-        await self.print_sale(sale, open_drawer=True)
+        await self.print_sale(sale, open_drawer=sale.paid_by("cash") > 0)
 
     async def print_sale(self, sale: ClosedSale, *, open_drawer: bool) -> None:
         error = await self.till.print_receipt(sale, open_drawer=open_drawer)
@@ -260,12 +381,86 @@ class SaleScreen(Screen[None]):
             self.say(_("Receipt {number} is saved but not printed: {error}. F9 reprints it.")
                      .format(number=sale.number, error=error), error=True)
 
-    def action_reprint(self) -> None:
-        if self.last_sale is None:
+    @work(exit_on_error=False, group="print")
+    async def action_reprint(self) -> None:
+        if self.till.last_sale is None:
             self.say(_("No receipt to reprint yet"), error=True)
             return
-        self.reprint(self.last_sale)
+        await self.print_sale(self.till.last_sale, open_drawer=False)
 
-    @work(exit_on_error=False, group="print")
-    async def reprint(self, sale: ClosedSale) -> None:
-        await self.print_sale(sale, open_drawer=False)
+    # --- shift --------------------------------------------------------------------------
+
+    async def manager_pin(self) -> CashierRecord | None:
+        """Ask for a manager's PIN; None (with a message) when refused or cancelled."""
+        pin = await self.app.push_screen_wait(
+            TextScreen(_("Manager PIN:"), password=True))
+        if not pin:
+            return None
+        try:
+            return await self.call(self.till.session.authorize_manager, pin)
+        except LockedOut as exc:
+            self.say(_("Too many wrong PINs: wait {seconds} s").format(seconds=exc.seconds),
+                     error=True)
+        except PinRejected:
+            self.say(_("Not a manager's PIN"), error=True)
+        return None
+
+    @work(exit_on_error=False, group="shift")
+    async def action_shift_menu(self) -> None:
+        choice = await self.app.push_screen_wait(ShiftMenu())
+        session = self.till.session
+        if choice == "x":
+            totals = await self.call(session.shift_totals)
+            await self.app.push_screen_wait(
+                InfoScreen(shift_report_text(totals, self.sign, closing=False)))
+        elif choice == "z":
+            manager = await self.manager_pin()
+            if manager is None:
+                return
+            try:
+                totals = await self.call(session.close_shift, manager)
+            except NotAllowed as exc:
+                self.say(self._explain(exc, ""), error=True)
+                return
+            await self.app.push_screen_wait(
+                InfoScreen(shift_report_text(totals, self.sign, closing=True)))
+            self.till.sale_closed()
+            self.till.show_login()
+        elif choice in ("cash_in", "cash_out"):
+            await self._cash_movement(out=choice == "cash_out")
+
+    async def _cash_movement(self, *, out: bool) -> None:
+        manager = await self.manager_pin() if out else None
+        if out and manager is None:
+            return
+        form = await self.app.push_screen_wait(
+            AmountReasonScreen(_("Cash out") if out else _("Cash in")))
+        if form is None:
+            return
+        amount, reason = form
+        try:
+            await self.call(self.till.session.cash_movement, -amount if out else amount, reason,
+                            manager)
+        except (ValueError, NotAllowed) as exc:
+            self.say(str(exc), error=True)
+            return
+        self.say((_("Cash out: {amount}") if out else _("Cash in: {amount}")).format(
+            amount=money(amount, self.sign)))
+        self.till.sale_closed()
+
+    # --- the rest -----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        lines = [_("Keys")]
+        for binding in self._bindings.key_to_bindings.values():
+            for b in binding:
+                if b.description:
+                    lines.append(f"  {b.key.upper():<8} {b.description}")
+        lines.append(f"  {'CTRL+P':<8} " + _("Find any action by name"))
+        lines.append(f"  {'CTRL+Q':<8} " + _("Quit"))
+        self.app.push_screen(InfoScreen("\n".join(lines)))
+
+    @work(exit_on_error=False, group="codes")
+    async def action_logout(self) -> None:
+        self.till.session.logout()
+        self.till.show_login()

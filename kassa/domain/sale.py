@@ -48,6 +48,22 @@ class LedgerEntry:
 
 
 @dataclass(frozen=True)
+class Tender:
+    """What the customer hands over: cash (before change) and an amount by card."""
+
+    cash: int = 0
+    card: int = 0
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A part of the total settled by one method ("cash" or "card")."""
+
+    method: str
+    amount: int
+
+
+@dataclass(frozen=True)
 class ClosedSale:
     """A closed receipt with everything needed to store, sync and print it."""
 
@@ -58,10 +74,17 @@ class ClosedSale:
     closed_at: datetime
     lines: tuple[ReceiptLine, ...]
     total: int
+    payments: tuple[Payment, ...]
     cash_tendered: int
     change: int
     customer: CustomerRef | None
     ledger: tuple[LedgerEntry, ...]
+    cashier_id: str = ""
+    shift_id: str = ""
+
+    def paid_by(self, method: str) -> int:
+        """Amount of the total settled by ``method``."""
+        return sum(p.amount for p in self.payments if p.method == method)
 
     @property
     def points_earned(self) -> int:
@@ -74,25 +97,49 @@ class ClosedSale:
         return self.customer.balance + sum(e.points for e in self.ledger)
 
 
-def close_cash_sale(
+def settle(total: int, tender: Tender) -> tuple[tuple[Payment, ...], int]:
+    """Split ``total`` into payments and the change due; raises SaleError if it cannot.
+
+    The card pays at most the total; cash covers the rest and any excess is change.
+    """
+    if tender.cash < 0 or tender.card < 0:
+        raise SaleError("payment amounts cannot be negative")
+    if tender.card > total:
+        raise SaleError(f"card {tender.card} is more than the total {total}")
+    cash_due = total - tender.card
+    if tender.cash < cash_due:
+        raise SaleError(f"cash {tender.cash} is less than the {cash_due} due")
+    payments = tuple(
+        Payment(method, amount)
+        for method, amount in (("card", tender.card), ("cash", cash_due))
+        if amount > 0
+    )
+    return payments, tender.cash - cash_due
+
+
+def close_sale(
     cart: Cart,
     *,
-    tendered: int,
+    tender: Tender,
     number: str,
     store_id: str,
     till_id: str,
     closed_at: datetime,
     customer: CustomerRef | None,
     program: FlatEarnProgram | None,
+    cashier_id: str = "",
+    shift_id: str = "",
 ) -> ClosedSale:
-    """Close a cart paid in cash. Raises SaleError for an empty cart or short payment."""
+    """Close a cart paid by cash, card or both.
+
+    Raises SaleError for an empty cart or a payment that does not cover the total.
+    """
     if closed_at.tzinfo is None:
         raise ValueError("closed_at must be timezone-aware")
     if cart.empty:
         raise SaleError("the receipt is empty")
     total = cart.total
-    if tendered < total:
-        raise SaleError(f"cash {tendered} is less than the total {total}")
+    payments, change = settle(total, tender)
     receipt_id = new_id()
     lines = tuple(
         ReceiptLine(
@@ -129,8 +176,11 @@ def close_cash_sale(
         closed_at=closed_at,
         lines=lines,
         total=total,
-        cash_tendered=tendered,
-        change=tendered - total,
+        payments=payments,
+        cash_tendered=tender.cash,
+        change=change,
         customer=customer,
         ledger=ledger,
+        cashier_id=cashier_id,
+        shift_id=shift_id,
     )

@@ -6,7 +6,7 @@ import pytest
 
 from kassa.domain.cart import Cart, CartError, Product
 from kassa.domain.loyalty import FlatEarnProgram
-from kassa.domain.sale import ClosedSale, CustomerRef, SaleError, close_cash_sale
+from kassa.domain.sale import ClosedSale, CustomerRef, SaleError, Tender, close_sale
 
 BREAD = Product(id="p1", name="Хліб", price=3250, barcode="4820000000017")
 APPLES = Product(id="p2", name="Яблука", price=3990, weighted=True)
@@ -15,8 +15,8 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 def close(cart: Cart, tendered: int, customer: CustomerRef | None = None) -> ClosedSale:
-    return close_cash_sale(
-        cart, tendered=tendered, number="T1-000001", store_id="s1", till_id="T1",
+    return close_sale(
+        cart, tender=Tender(cash=tendered), number="T1-000001", store_id="s1", till_id="T1",
         closed_at=NOW, customer=customer, program=PROGRAM,
     )
 
@@ -55,8 +55,28 @@ def test_empty_cart_and_short_cash_are_refused() -> None:
         close(Cart(), 100)
     cart = Cart()
     cart.add(BREAD)
-    with pytest.raises(SaleError, match="less than the total"):
+    with pytest.raises(SaleError, match="less than the 3250 due"):
         close(cart, 3249)
+
+
+def test_card_cash_and_mixed_payments() -> None:
+    cart = Cart()
+    cart.add(BREAD, 2000)  # 65.00
+    def pay(cash: int, card: int) -> ClosedSale:
+        return close_sale(
+            cart, tender=Tender(cash=cash, card=card), number="n", store_id="s", till_id="t",
+            closed_at=NOW, customer=None, program=None,
+        )
+    by_card = pay(0, 6500)
+    assert [(p.method, p.amount) for p in by_card.payments] == [("card", 6500)]
+    assert by_card.change == 0
+    mixed = pay(5000, 2500)  # card 25.00, cash due 40.00 of 50.00 handed over
+    assert [(p.method, p.amount) for p in mixed.payments] == [("card", 2500), ("cash", 4000)]
+    assert mixed.change == 1000 and mixed.paid_by("cash") == 4000
+    with pytest.raises(SaleError, match="more than the total"):
+        pay(0, 6501)
+    with pytest.raises(SaleError, match="negative"):
+        pay(-1, 0)
 
 
 def test_bad_cart_changes_leave_the_cart_as_it_was() -> None:
@@ -80,7 +100,7 @@ def test_naive_time_is_refused() -> None:
     cart = Cart()
     cart.add(BREAD)
     with pytest.raises(ValueError, match="timezone-aware"):
-        close_cash_sale(
-            cart, tendered=3250, number="n", store_id="s", till_id="t",
+        close_sale(
+            cart, tender=Tender(cash=3250), number="n", store_id="s", till_id="t",
             closed_at=datetime(2026, 1, 1), customer=None, program=None,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from kassa.domain.sale import ClosedSale, CustomerRef, LedgerEntry, ReceiptLine
+from kassa.domain.sale import ClosedSale, CustomerRef, LedgerEntry, Payment, ReceiptLine
 
 CLOSED_AT = datetime(2025, 3, 1, 10, 5, tzinfo=UTC)
 UK_NAME = "Хліб житній, їжа, є, ґанок"
@@ -26,6 +26,7 @@ def make_sale(*, with_customer: bool = True, number: str = "S1-T1-000042") -> Cl
         closed_at=CLOSED_AT,
         lines=lines,
         total=16600,
+        payments=(Payment("cash", 16600),),
         cash_tendered=20000,
         change=3400,
         customer=None,

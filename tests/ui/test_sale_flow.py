@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from escpos.printer import Dummy
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from edge.config import TillConfig
 from edge.printing.config import PrinterConfig
+from edge.services.session import TillSession
 from edge.services.till import TillService
 from edge.storage import outbox, sales
 from edge.storage.database import Database
 from edge.sync.client import SyncClient
 from edge.sync.runner import sync_once
 from edge.ui.app import TillApp
+from edge.ui.dialogs import PaymentScreen, TextScreen
+from edge.ui.login import LoginScreen
+from edge.ui.sale_screen import SaleScreen
+from kassa.sync.v1 import sync_pb2
 from tests.conftest import Chain
 
 
@@ -33,8 +39,29 @@ class Harness:
         if busy := [w for w in self.app.workers if w.group != "sync"]:
             await self.app.workers.wait_for_complete(busy)
 
+    async def wait_for(self, pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+        """Let the app run until ``condition`` holds (a dialog opened by a worker, say)."""
+        for _ in range(500):
+            if condition():
+                return
+            await pilot.pause(0.02)
+        raise AssertionError("the till never reached the expected state")
+
+    async def log_in(self, pilot: Pilot[None], pin: str = "1111") -> None:
+        """PIN, then a zero float for the first shift; ends on the sale screen."""
+        await self.wait_for(pilot, lambda: isinstance(self.app.screen, LoginScreen))
+        await pilot.press(*pin, "enter")
+        await self.wait_for(pilot, lambda: isinstance(self.app.screen, TextScreen))
+        await pilot.press("0", "enter")
+        await self.wait_for(pilot, lambda: isinstance(self.app.screen, SaleScreen))
+        await self.settle()
+
     def message(self) -> str:
         return str(self.app.sale_screen.query_one("#message", Static).render())
+
+    @property
+    def session(self) -> TillSession:
+        return self.app.session
 
     def receipts(self) -> int:
         return int(self.database.scalar("SELECT COUNT(*) FROM receipts"))
@@ -61,33 +88,35 @@ async def harness(chain: Chain, tmp_path: Path) -> AsyncIterator[Harness]:
         database.close()
 
 
-async def type_code(harness: Harness, pilot: object, code: str) -> None:
-    await pilot.press(*code, "enter")  # type: ignore[attr-defined]
+async def type_code(harness: Harness, pilot: Pilot[None], code: str) -> None:
+    await pilot.press(*code, "enter")
     await harness.settle()
 
 
 async def test_scan_identify_pay_cash_print(harness: Harness) -> None:
     async with harness.app.run_test() as pilot:
-        await harness.settle()
+        await harness.log_in(pilot)
         await type_code(harness, pilot, "4820000000017")  # Хліб житній 32.50
         await type_code(harness, pilot, "2*4820000000062")  # Кава мелена 2 x 219.00
         await type_code(harness, pilot, "2000000000015")  # card of Шевченко Олена
-        screen = harness.app.sale_screen
-        assert [line.quantity_milli for line in screen.cart.lines] == [1000, 2000]
-        assert screen.cart.total == 3250 + 43800
-        assert screen.customer is not None and screen.customer.id == "c-shevchenko"
+        session = harness.session
+        assert [line.quantity_milli for line in session.cart.lines] == [1000, 2000]
+        assert session.cart.total == 3250 + 43800
+        assert session.customer is not None and session.customer.id == "c-shevchenko"
 
         await pilot.press("f10")
+        await harness.wait_for(pilot, lambda: isinstance(harness.app.screen, PaymentScreen))
         await pilot.press("ctrl+a", "ctrl+k", *"500", "enter")
         await harness.settle()
 
         assert "Change: 29.50" in harness.message()
-        assert screen.cart.empty
+        assert session.cart.empty
     ((receipt_id,),) = harness.database.db.conn.execute("SELECT id FROM receipts").fetchall()
     stored = sales.get_receipt(harness.database, receipt_id)
     assert stored is not None
     assert stored["total"] == 47050 and stored["cash_tendered"] == 50000
     assert stored["change"] == 2950 and stored["customer_id"] == "c-shevchenko"
+    assert stored["payments"] == {"cash": 47050} and stored["cashier_id"] == "oksana"
     assert [(ln["name"], ln["quantity_milli"]) for ln in stored["lines"]] == [
         ("Хліб житній", 1000), ("Кава мелена 250 г", 2000)
     ]
@@ -99,7 +128,7 @@ async def test_scan_identify_pay_cash_print(harness: Harness) -> None:
 
 async def test_bad_input_says_what_is_wrong_and_writes_nothing(harness: Harness) -> None:
     async with harness.app.run_test() as pilot:
-        await harness.settle()
+        await harness.log_in(pilot)
         await pilot.press("f10")  # an empty receipt cannot be paid
         await harness.settle()
         assert "The receipt is empty" in harness.message()
@@ -111,22 +140,33 @@ async def test_bad_input_says_what_is_wrong_and_writes_nothing(harness: Harness)
         assert "Unknown code 2000000000046" in harness.message()
         await type_code(harness, pilot, "0*4820000000017")
         assert "Quantity must be a whole number" in harness.message()
+        await type_code(harness, pilot, "2100001003754")  # scale label, bad check digit
+        assert "wrong check digit" in harness.message()
 
-        await pilot.press("f3", *"12ab", "enter")
-        await harness.settle()
-        assert "Not a phone number: 12ab" in harness.message()
-        await pilot.press("f3", *"+380 99 000 00 00", "enter")
-        await harness.settle()
-        assert "No customer has the phone" in harness.message()
+        for phone, message in [("12ab", "Not a phone number: 12ab"),
+                               ("+380 99 000 00 00", "No customer has the phone")]:
+            await pilot.press("f3")
+            await harness.wait_for(pilot, lambda: isinstance(harness.app.screen, TextScreen))
+            await pilot.press(*phone, "enter")
+            await harness.settle()
+            assert message in harness.message()
 
-        await pilot.press("f3", *"067-123-45-67", "enter")  # Ukrainian spelling, no +380
+        await pilot.press("f3")
+        await harness.wait_for(pilot, lambda: isinstance(harness.app.screen, TextScreen))
+        await pilot.press(*"067-123-45-67", "enter")  # Ukrainian spelling, no +380
         await harness.settle()
-        screen = harness.app.sale_screen
-        assert screen.customer is not None and screen.customer.id == "c-shevchenko"
+        session = harness.session
+        assert session.customer is not None and session.customer.id == "c-shevchenko"
 
-        await pilot.press("f10", "ctrl+a", "ctrl+k", *"10", "enter")  # short of 32.50
-        await harness.settle()
-        assert len(screen.cart.lines) == 1 and screen.cart.total == 3250
+        await pilot.press("f10")
+        await harness.wait_for(pilot, lambda: isinstance(harness.app.screen, PaymentScreen))
+        await pilot.press("ctrl+a", "ctrl+k", *"10", "enter")  # short of 32.50
+        assert isinstance(harness.app.screen, PaymentScreen)
         await pilot.press("escape")
+        await harness.settle()
+        assert len(session.cart.lines) == 1 and session.cart.total == 3250
     assert harness.receipts() == 0
-    assert outbox.pending_count(harness.database) == 0
+    pending = [sync_pb2.Event.FromString(p) for _, p in outbox.pending(harness.database, 10)]
+    # Only the shift opening may be waiting (or already synced): no sale, no customer.
+    assert {e.WhichOneof("body") for e in pending} <= {"shift_opened"}
+    assert harness.database.scalar("SELECT COUNT(*) FROM customers WHERE id LIKE '0%'") == 0

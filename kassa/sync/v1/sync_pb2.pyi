@@ -104,27 +104,182 @@ class Event(_message.Message):
     ID_FIELD_NUMBER: _builtins.int
     CREATED_AT_FIELD_NUMBER: _builtins.int
     SALE_CLOSED_FIELD_NUMBER: _builtins.int
+    SHIFT_OPENED_FIELD_NUMBER: _builtins.int
+    SHIFT_CLOSED_FIELD_NUMBER: _builtins.int
+    CASH_MOVEMENT_FIELD_NUMBER: _builtins.int
+    CUSTOMER_REGISTERED_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     @_builtins.property
     def created_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def sale_closed(self) -> Global___SaleClosed: ...
+    @_builtins.property
+    def shift_opened(self) -> Global___ShiftOpened: ...
+    @_builtins.property
+    def shift_closed(self) -> Global___ShiftClosed: ...
+    @_builtins.property
+    def cash_movement(self) -> Global___CashMovement: ...
+    @_builtins.property
+    def customer_registered(self) -> Global___CustomerRegistered: ...
     def __init__(
         self,
         *,
         id: _builtins.str = ...,
         created_at: _timestamp_pb2.Timestamp | None = ...,
         sale_closed: Global___SaleClosed | None = ...,
+        shift_opened: Global___ShiftOpened | None = ...,
+        shift_closed: Global___ShiftClosed | None = ...,
+        cash_movement: Global___CashMovement | None = ...,
+        customer_registered: Global___CustomerRegistered | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "created_at", b"created_at", "sale_closed", b"sale_closed"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "cash_movement", b"cash_movement", "created_at", b"created_at", "customer_registered", b"customer_registered", "sale_closed", b"sale_closed", "shift_closed", b"shift_closed", "shift_opened", b"shift_opened"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "created_at", b"created_at", "id", b"id", "sale_closed", b"sale_closed"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "cash_movement", b"cash_movement", "created_at", b"created_at", "customer_registered", b"customer_registered", "id", b"id", "sale_closed", b"sale_closed", "shift_closed", b"shift_closed", "shift_opened", b"shift_opened"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_body: _TypeAlias = _typing.Literal["sale_closed"]  # noqa: Y015
+    _WhichOneofReturnType_body: _TypeAlias = _typing.Literal["sale_closed", "shift_opened", "shift_closed", "cash_movement", "customer_registered"]  # noqa: Y015
     _WhichOneofArgType_body: _TypeAlias = _typing.Literal["body", b"body"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_body) -> _WhichOneofReturnType_body | None: ...
 
 Global___Event: _TypeAlias = Event  # noqa: Y015
+
+@_typing.final
+class ShiftOpened(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SHIFT_ID_FIELD_NUMBER: _builtins.int
+    NUMBER_FIELD_NUMBER: _builtins.int
+    CASHIER_ID_FIELD_NUMBER: _builtins.int
+    OPENED_AT_FIELD_NUMBER: _builtins.int
+    OPENING_FLOAT_FIELD_NUMBER: _builtins.int
+    shift_id: _builtins.str
+    number: _builtins.int
+    cashier_id: _builtins.str
+    opening_float: _builtins.int
+    @_builtins.property
+    def opened_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        shift_id: _builtins.str = ...,
+        number: _builtins.int = ...,
+        cashier_id: _builtins.str = ...,
+        opened_at: _timestamp_pb2.Timestamp | None = ...,
+        opening_float: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["opened_at", b"opened_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cashier_id", b"cashier_id", "number", b"number", "opened_at", b"opened_at", "opening_float", b"opening_float", "shift_id", b"shift_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ShiftOpened: _TypeAlias = ShiftOpened  # noqa: Y015
+
+@_typing.final
+class ShiftClosed(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SHIFT_ID_FIELD_NUMBER: _builtins.int
+    CLOSED_BY_FIELD_NUMBER: _builtins.int
+    CLOSED_AT_FIELD_NUMBER: _builtins.int
+    EXPECTED_CASH_FIELD_NUMBER: _builtins.int
+    shift_id: _builtins.str
+    closed_by: _builtins.str
+    expected_cash: _builtins.int
+    """Cash the drawer should hold at close, by the till's own count."""
+    @_builtins.property
+    def closed_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        shift_id: _builtins.str = ...,
+        closed_by: _builtins.str = ...,
+        closed_at: _timestamp_pb2.Timestamp | None = ...,
+        expected_cash: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["closed_at", b"closed_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["closed_at", b"closed_at", "closed_by", b"closed_by", "expected_cash", b"expected_cash", "shift_id", b"shift_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ShiftClosed: _TypeAlias = ShiftClosed  # noqa: Y015
+
+@_typing.final
+class CashMovement(_message.Message):
+    """Cash put into (positive) or taken out of (negative) the drawer, with a reason."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MOVEMENT_ID_FIELD_NUMBER: _builtins.int
+    SHIFT_ID_FIELD_NUMBER: _builtins.int
+    AMOUNT_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    CASHIER_ID_FIELD_NUMBER: _builtins.int
+    APPROVED_BY_FIELD_NUMBER: _builtins.int
+    AT_FIELD_NUMBER: _builtins.int
+    movement_id: _builtins.str
+    shift_id: _builtins.str
+    amount: _builtins.int
+    reason: _builtins.str
+    cashier_id: _builtins.str
+    approved_by: _builtins.str
+    @_builtins.property
+    def at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        movement_id: _builtins.str = ...,
+        shift_id: _builtins.str = ...,
+        amount: _builtins.int = ...,
+        reason: _builtins.str = ...,
+        cashier_id: _builtins.str = ...,
+        approved_by: _builtins.str = ...,
+        at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["at", b"at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "approved_by", b"approved_by", "at", b"at", "cashier_id", b"cashier_id", "movement_id", b"movement_id", "reason", b"reason", "shift_id", b"shift_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CashMovement: _TypeAlias = CashMovement  # noqa: Y015
+
+@_typing.final
+class CustomerRegistered(_message.Message):
+    """A customer registered at a till (C3); the id is made at the till."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_FIELD_NUMBER: _builtins.int
+    CARD_BARCODE_FIELD_NUMBER: _builtins.int
+    SOURCE_FIELD_NUMBER: _builtins.int
+    CONSENT_EMAIL_FIELD_NUMBER: _builtins.int
+    CONSENT_SMS_FIELD_NUMBER: _builtins.int
+    CASHIER_ID_FIELD_NUMBER: _builtins.int
+    card_barcode: _builtins.str
+    source: _builtins.str
+    consent_email: _builtins.bool
+    consent_sms: _builtins.bool
+    cashier_id: _builtins.str
+    @_builtins.property
+    def customer(self) -> Global___Customer: ...
+    def __init__(
+        self,
+        *,
+        customer: Global___Customer | None = ...,
+        card_barcode: _builtins.str = ...,
+        source: _builtins.str = ...,
+        consent_email: _builtins.bool = ...,
+        consent_sms: _builtins.bool = ...,
+        cashier_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["customer", b"customer"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["card_barcode", b"card_barcode", "cashier_id", b"cashier_id", "consent_email", b"consent_email", "consent_sms", b"consent_sms", "customer", b"customer", "source", b"source"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CustomerRegistered: _TypeAlias = CustomerRegistered  # noqa: Y015
 
 @_typing.final
 class SaleClosed(_message.Message):
@@ -138,11 +293,15 @@ class SaleClosed(_message.Message):
     PAYMENTS_FIELD_NUMBER: _builtins.int
     TOTAL_FIELD_NUMBER: _builtins.int
     LEDGER_ENTRIES_FIELD_NUMBER: _builtins.int
+    CASHIER_ID_FIELD_NUMBER: _builtins.int
+    SHIFT_ID_FIELD_NUMBER: _builtins.int
     receipt_id: _builtins.str
     number: _builtins.str
     """Human receipt number, unique per till (e.g. "T1-000042")."""
     customer_id: _builtins.str
     total: _builtins.int
+    cashier_id: _builtins.str
+    shift_id: _builtins.str
     @_builtins.property
     def closed_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -162,10 +321,12 @@ class SaleClosed(_message.Message):
         payments: _abc.Iterable[Global___Payment] | None = ...,
         total: _builtins.int = ...,
         ledger_entries: _abc.Iterable[Global___LedgerEntry] | None = ...,
+        cashier_id: _builtins.str = ...,
+        shift_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["closed_at", b"closed_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["closed_at", b"closed_at", "customer_id", b"customer_id", "ledger_entries", b"ledger_entries", "lines", b"lines", "number", b"number", "payments", b"payments", "receipt_id", b"receipt_id", "total", b"total"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cashier_id", b"cashier_id", "closed_at", b"closed_at", "customer_id", b"customer_id", "ledger_entries", b"ledger_entries", "lines", b"lines", "number", b"number", "payments", b"payments", "receipt_id", b"receipt_id", "shift_id", b"shift_id", "total", b"total"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -221,11 +382,13 @@ class Payment(_message.Message):
         METHOD_UNSPECIFIED: Payment._Method.ValueType  # 0
         CASH: Payment._Method.ValueType  # 1
         CARD: Payment._Method.ValueType  # 2
+        POINTS: Payment._Method.ValueType  # 3
 
     class Method(_Method, metaclass=_MethodEnumTypeWrapper): ...
     METHOD_UNSPECIFIED: Payment.Method.ValueType  # 0
     CASH: Payment.Method.ValueType  # 1
     CARD: Payment.Method.ValueType  # 2
+    POINTS: Payment.Method.ValueType  # 3
 
     METHOD_FIELD_NUMBER: _builtins.int
     AMOUNT_FIELD_NUMBER: _builtins.int
@@ -347,6 +510,8 @@ class Change(_message.Message):
     LEDGER_ENTRY_FIELD_NUMBER: _builtins.int
     LOYALTY_PROGRAM_FIELD_NUMBER: _builtins.int
     STORE_FIELD_NUMBER: _builtins.int
+    CASHIER_FIELD_NUMBER: _builtins.int
+    CATEGORY_FIELD_NUMBER: _builtins.int
     seq: _builtins.int
     @_builtins.property
     def product(self) -> Global___Product: ...
@@ -360,6 +525,10 @@ class Change(_message.Message):
     def loyalty_program(self) -> Global___LoyaltyProgram: ...
     @_builtins.property
     def store(self) -> Global___Store: ...
+    @_builtins.property
+    def cashier(self) -> Global___Cashier: ...
+    @_builtins.property
+    def category(self) -> Global___Category: ...
     def __init__(
         self,
         *,
@@ -370,16 +539,105 @@ class Change(_message.Message):
         ledger_entry: Global___LedgerEntry | None = ...,
         loyalty_program: Global___LoyaltyProgram | None = ...,
         store: Global___Store | None = ...,
+        cashier: Global___Cashier | None = ...,
+        category: Global___Category | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "customer", b"customer", "entity", b"entity", "ledger_entry", b"ledger_entry", "loyalty_program", b"loyalty_program", "product", b"product", "store", b"store"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "entity", b"entity", "ledger_entry", b"ledger_entry", "loyalty_program", b"loyalty_program", "product", b"product", "store", b"store"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "customer", b"customer", "entity", b"entity", "ledger_entry", b"ledger_entry", "loyalty_program", b"loyalty_program", "product", b"product", "seq", b"seq", "store", b"store"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "entity", b"entity", "ledger_entry", b"ledger_entry", "loyalty_program", b"loyalty_program", "product", b"product", "seq", b"seq", "store", b"store"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_entity: _TypeAlias = _typing.Literal["product", "customer", "card", "ledger_entry", "loyalty_program", "store"]  # noqa: Y015
+    _WhichOneofReturnType_entity: _TypeAlias = _typing.Literal["product", "customer", "card", "ledger_entry", "loyalty_program", "store", "cashier", "category"]  # noqa: Y015
     _WhichOneofArgType_entity: _TypeAlias = _typing.Literal["entity", b"entity"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_entity) -> _WhichOneofReturnType_entity | None: ...
 
 Global___Change: _TypeAlias = Change  # noqa: Y015
+
+@_typing.final
+class Cashier(_message.Message):
+    """A person who may log in at the tills of a chain with a PIN."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    class _Role:
+        ValueType = _typing.NewType("ValueType", _builtins.int)
+        V: _TypeAlias = ValueType  # noqa: Y015
+
+    class _RoleEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[Cashier._Role.ValueType], _builtins.type):
+        DESCRIPTOR: _descriptor.EnumDescriptor
+        ROLE_UNSPECIFIED: Cashier._Role.ValueType  # 0
+        CASHIER: Cashier._Role.ValueType  # 1
+        MANAGER: Cashier._Role.ValueType  # 2
+
+    class Role(_Role, metaclass=_RoleEnumTypeWrapper): ...
+    ROLE_UNSPECIFIED: Cashier.Role.ValueType  # 0
+    CASHIER: Cashier.Role.ValueType  # 1
+    MANAGER: Cashier.Role.ValueType  # 2
+
+    ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    PIN_HASH_FIELD_NUMBER: _builtins.int
+    ROLE_FIELD_NUMBER: _builtins.int
+    ACTIVE_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    name: _builtins.str
+    pin_hash: _builtins.str
+    """"pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>"; the PIN itself never travels."""
+    role: Global___Cashier.Role.ValueType
+    active: _builtins.bool
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        pin_hash: _builtins.str = ...,
+        role: Global___Cashier.Role.ValueType = ...,
+        active: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["active", b"active", "id", b"id", "name", b"name", "pin_hash", b"pin_hash", "role", b"role"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Cashier: _TypeAlias = Cashier  # noqa: Y015
+
+@_typing.final
+class Category(_message.Message):
+    """Product category with its restrictions (R4); a category covers its subcategories."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    PARENT_ID_FIELD_NUMBER: _builtins.int
+    MIN_AGE_FIELD_NUMBER: _builtins.int
+    NO_SALE_FROM_FIELD_NUMBER: _builtins.int
+    NO_SALE_TO_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    name: _builtins.str
+    parent_id: _builtins.str
+    min_age: _builtins.int
+    """Minimum age of the buyer; 0 = no age check."""
+    no_sale_from: _builtins.str
+    """No sale in [no_sale_from, no_sale_to) store time, "HH:MM"; empty = always allowed."""
+    no_sale_to: _builtins.str
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        parent_id: _builtins.str = ...,
+        min_age: _builtins.int = ...,
+        no_sale_from: _builtins.str = ...,
+        no_sale_to: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "min_age", b"min_age", "name", b"name", "no_sale_from", b"no_sale_from", "no_sale_to", b"no_sale_to", "parent_id", b"parent_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Category: _TypeAlias = Category  # noqa: Y015
 
 @_typing.final
 class Store(_message.Message):
@@ -391,6 +649,10 @@ class Store(_message.Message):
     PHONE_REGION_FIELD_NUMBER: _builtins.int
     CURRENCY_FIELD_NUMBER: _builtins.int
     CURRENCY_SIGN_FIELD_NUMBER: _builtins.int
+    WEIGHT_LABEL_PREFIXES_FIELD_NUMBER: _builtins.int
+    CARD_PREFIXES_FIELD_NUMBER: _builtins.int
+    RECEIPT_BARCODE_PREFIX_FIELD_NUMBER: _builtins.int
+    RECEIPT_LANGUAGE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     time_zone: _builtins.str
@@ -400,6 +662,16 @@ class Store(_message.Message):
     currency: _builtins.str
     """ISO 4217 code and the sign printed on receipts ("грн", "руб.")."""
     currency_sign: _builtins.str
+    receipt_barcode_prefix: _builtins.str
+    """Receipts print their number as a CODE128 barcode starting with this prefix."""
+    receipt_language: _builtins.str
+    """Language of printed receipts (ru, uk, en): Ukraine requires Ukrainian receipts."""
+    @_builtins.property
+    def weight_label_prefixes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """In-store code ranges (EAN-13 "2x" prefixes): scale labels carry PLU and weight."""
+
+    @_builtins.property
+    def card_prefixes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     def __init__(
         self,
         *,
@@ -409,10 +681,14 @@ class Store(_message.Message):
         phone_region: _builtins.str = ...,
         currency: _builtins.str = ...,
         currency_sign: _builtins.str = ...,
+        weight_label_prefixes: _abc.Iterable[_builtins.str] | None = ...,
+        card_prefixes: _abc.Iterable[_builtins.str] | None = ...,
+        receipt_barcode_prefix: _builtins.str = ...,
+        receipt_language: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["currency", b"currency", "currency_sign", b"currency_sign", "id", b"id", "name", b"name", "phone_region", b"phone_region", "time_zone", b"time_zone"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["card_prefixes", b"card_prefixes", "currency", b"currency", "currency_sign", b"currency_sign", "id", b"id", "name", b"name", "phone_region", b"phone_region", "receipt_barcode_prefix", b"receipt_barcode_prefix", "receipt_language", b"receipt_language", "time_zone", b"time_zone", "weight_label_prefixes", b"weight_label_prefixes"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -430,6 +706,8 @@ class Product(_message.Message):
     PRICE_FIELD_NUMBER: _builtins.int
     WEIGHTED_FIELD_NUMBER: _builtins.int
     ACTIVE_FIELD_NUMBER: _builtins.int
+    PLU_FIELD_NUMBER: _builtins.int
+    VAT_RATE_BP_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     article: _builtins.str
@@ -437,6 +715,10 @@ class Product(_message.Message):
     price: _builtins.int
     weighted: _builtins.bool
     active: _builtins.bool
+    plu: _builtins.int
+    """PLU number printed in scale labels (weight_label_prefixes); 0 = none."""
+    vat_rate_bp: _builtins.int
+    """VAT rate in basis points (2000 = 20%)."""
     @_builtins.property
     def barcodes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     def __init__(
@@ -450,10 +732,12 @@ class Product(_message.Message):
         price: _builtins.int = ...,
         weighted: _builtins.bool = ...,
         active: _builtins.bool = ...,
+        plu: _builtins.int = ...,
+        vat_rate_bp: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["active", b"active", "article", b"article", "barcodes", b"barcodes", "category", b"category", "id", b"id", "name", b"name", "price", b"price", "weighted", b"weighted"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["active", b"active", "article", b"article", "barcodes", b"barcodes", "category", b"category", "id", b"id", "name", b"name", "plu", b"plu", "price", b"price", "vat_rate_bp", b"vat_rate_bp", "weighted", b"weighted"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
