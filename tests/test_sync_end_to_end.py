@@ -12,10 +12,10 @@ import grpc
 import pytest
 
 from central.storage.sqlite import SqliteStorage
+from edge.services.till import CardScan, ProductScan
 from edge.storage import customers, outbox
 from edge.sync.client import SyncClient
 from edge.sync.runner import SyncLoop, SyncStatus, sync_once
-from edge.services.till import CardScan, ProductScan
 from kassa.domain.cart import Cart
 from kassa.domain.sale import ClosedSale, Tender
 from kassa.sync.v1 import sync_pb2
