@@ -1,4 +1,8 @@
-"""`edge` command: open the till with a config file."""
+"""`edge` command: open the till, or one of its tools.
+
+    edge --config FILE            the till
+    edge devices --config FILE    input devices, the printer and a test page
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,12 @@ import sys
 from pathlib import Path
 
 from edge.config import ConfigError, load_config
-from edge.i18n import set_language
 from edge.services.till import TillService
 from edge.storage.database import Database
 from edge.sync.client import SyncClient
 
 
-def main(argv: list[str] | None = None) -> int:
+def run_till(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="edge", description="Kassa till")
     parser.add_argument("--config", required=True, help="till configuration file (TOML)")
     args = parser.parse_args(argv)
@@ -30,9 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         force=True,
     )
-    # Key descriptions are translated when the UI classes are created: set the language first.
-    set_language(config.language)
-    from edge.ui.app import TillApp
+    from edge.ui.app import TillApp  # Textual is only imported when the UI runs
 
     database = Database(config.database_path)
     client = SyncClient(config.central_address, config.central_token)
@@ -43,6 +44,15 @@ def main(argv: list[str] | None = None) -> int:
         client.close()
         database.close()
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "devices":
+        from edge.devices_cli import main as devices
+
+        return devices(args[1:])
+    return run_till(args)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ from typing import Literal
 
 from escpos.capabilities import CAPABILITIES, get_profile_class
 
-PrinterKind = Literal["file", "network", "usb", "serial", "dummy"]
-KINDS: tuple[PrinterKind, ...] = ("file", "network", "usb", "serial", "dummy")
+PrinterKind = Literal["file", "network", "usb", "serial", "cups", "dummy"]
+KINDS: tuple[PrinterKind, ...] = ("file", "network", "usb", "serial", "cups", "dummy")
 WIDTH_RANGE = range(24, 65)
 _USB_ID = re.compile(r"^([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4})$")
 #: Code pages python-escpos can encode text in (some in its database are names only).
@@ -31,7 +31,11 @@ class PrinterConfig:
 
     ``target`` depends on ``kind``: a file path ("file"), "host:port" ("network"),
     "vendor:product" in hex such as "04b8:0202" ("usb"), a device path ("serial"),
-    nothing ("dummy"). ``width`` is characters per line: 42 for 80 mm, 32 for 58 mm.
+    a raw CUPS queue's name, empty for the default one ("cups"), nothing ("dummy").
+    ``width`` is characters per line: 42 for 80 mm, 32 for 58 mm.
+    ``paper_check`` asks the printer for its paper sensor (DLE EOT 4) before each job,
+    so a job waits while the roll is out; only for printers that answer status
+    queries (usb, serial, network).
     """
 
     kind: PrinterKind
@@ -40,6 +44,7 @@ class PrinterConfig:
     code_page: str = "CP1251"
     width: int = 42
     timeout_s: float = 3.0
+    paper_check: bool = False
 
 
 def parse_printer_config(mapping: Mapping[str, object]) -> PrinterConfig:
@@ -73,6 +78,13 @@ def parse_printer_config(mapping: Mapping[str, object]) -> PrinterConfig:
     timeout_s = mapping.get("timeout_s", 3.0)
     if not isinstance(timeout_s, int | float) or isinstance(timeout_s, bool) or timeout_s <= 0:
         raise PrinterConfigError(f"printer timeout_s {timeout_s!r} must be a positive number")
+    paper_check = mapping.get("paper_check", False)
+    if not isinstance(paper_check, bool):
+        raise PrinterConfigError(f"printer paper_check {paper_check!r} must be true or false")
+    if paper_check and kind not in ("usb", "serial", "network"):
+        raise PrinterConfigError(
+            f"printer paper_check needs a usb, serial or network printer, not {kind}"
+        )
     return PrinterConfig(
         kind=kind,
         target=target,
@@ -80,6 +92,7 @@ def parse_printer_config(mapping: Mapping[str, object]) -> PrinterConfig:
         code_page=code_page,
         width=width,
         timeout_s=float(timeout_s),
+        paper_check=paper_check,
     )
 
 

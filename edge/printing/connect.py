@@ -5,7 +5,7 @@ from __future__ import annotations
 from escpos.escpos import Escpos
 from escpos.exceptions import DeviceNotFoundError
 from escpos.exceptions import Error as EscposError
-from escpos.printer import Dummy, File, Network, Serial, Usb
+from escpos.printer import CupsPrinter, Dummy, File, Network, Serial, Usb
 
 from edge.printing.config import PrinterConfig, PrinterConfigError, network_address, usb_ids
 
@@ -65,6 +65,13 @@ def _printer(cfg: PrinterConfig) -> Escpos:
                 "a serial printer needs the pyserial package (pip install pyserial)"
             )
         return Serial(cfg.target, profile=cfg.profile)
+    if cfg.kind == "cups":
+        if not CupsPrinter.is_usable():
+            raise PrinterUnavailable(
+                "a cups printer needs the pycups package, which is built against the CUPS "
+                "headers (apt install libcups2-dev, then pip install pycups)"
+            )
+        return CupsPrinter(cfg.target, profile=cfg.profile)
     if cfg.kind == "dummy":
         return Dummy(profile=cfg.profile)
     raise PrinterConfigError(f"printer kind {cfg.kind!r} is unknown")

@@ -1,20 +1,32 @@
-"""Printing a closed sale on the configured printer and opening the cash drawer."""
+"""Printed documents of the till: receipts and shift reports go through the print queue.
+
+A receipt is rendered to ESC/POS bytes (and its "COPY" twin) when the sale closes and
+queued in the sale's own transaction; the print worker sends it when the printer can
+take it. The cash drawer is kicked directly, never queued.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from escpos.escpos import Escpos
 
 from edge.printing.config import PrinterConfig
 from edge.printing.connect import open_printer
-from edge.printing.receipt import open_cash_drawer, render_receipt
+from edge.printing.documents import CashMovement, ShiftReport
+from edge.printing.layout import Style, rendered
+from edge.printing.queue import Target, enqueue
+from edge.printing.receipt import open_cash_drawer, receipt_bytes
+from edge.printing.reports import render_shift_report
 from edge.storage.catalog import StoreSettings
 from kassa.domain.sale import ClosedSale
+from kassa.domain.shift import ShiftTotals
 
 
 class ReceiptPrinter:
-    """Prints receipts; each job opens the printer, so a replugged printer just works."""
+    """Renders the till's documents for the configured printer and queues them."""
 
     def __init__(
         self,
@@ -26,20 +38,63 @@ class ReceiptPrinter:
         self.language = language
         self._connect = connect
 
-    def print_sale(self, sale: ClosedSale, store: StoreSettings, *, open_drawer: bool) -> None:
-        """Print the receipt of ``sale``; raises PrinterUnavailable or OSError on failure."""
+    def _language(self, store: StoreSettings) -> str:
+        """Receipts speak the store's receipt language (R1), else the till's."""
+        return store.receipt_language or self.language
+
+    def receipt(self, sale: ClosedSale, store: StoreSettings, *, copy: bool = False) -> bytes:
+        return receipt_bytes(
+            sale,
+            store_name=store.name,
+            currency_sign=store.currency_sign,
+            language=self._language(store),
+            width=self.config.width,
+            code_page=self.config.code_page,
+            profile=self.config.profile,
+            tz=ZoneInfo(store.time_zone),
+            copy=copy,
+        )
+
+    def queue_receipt(self, target: Target, sale: ClosedSale, store: StoreSettings) -> str:
+        """Queue a new receipt (with its COPY twin for a retry after a partial print)."""
+        return enqueue(
+            target, "receipt", self.receipt(sale, store),
+            copy_payload=self.receipt(sale, store, copy=True),
+        )
+
+    def queue_copy(self, target: Target, sale: ClosedSale, store: StoreSettings) -> str:
+        """Queue a reprint of a stored receipt: it says COPY."""
+        payload = self.receipt(sale, store, copy=True)
+        return enqueue(target, "receipt-copy", payload, copy_payload=payload)
+
+    def queue_shift_report(
+        self, target: Target, totals: ShiftTotals, store: StoreSettings, *, kind: str,
+        till_id: str, cashier: str, at: datetime,
+    ) -> str:
+        """Queue an X or Z report."""
+        report = ShiftReport(
+            kind="Z" if kind == "Z" else "X", store_name=store.name, till_id=till_id,
+            shift_number=totals.shift_number, cashier=cashier, opened_at=totals.opened_at,
+            at=at, sales_count=totals.sales_count, sales_total=totals.sales_total,
+            returns_count=0, returns_total=0, discounts_total=0,
+            paid_cash=totals.by_method.get("cash", 0), paid_card=totals.by_method.get("card", 0),
+            paid_points=0, points_earned=totals.points_earned, points_spent=totals.points_spent,
+            opening_float=totals.opening_float,
+            movements=tuple(CashMovement(m.at, m.amount, m.reason) for m in totals.moves),
+        )
+        style = Style(
+            language=self._language(store), width=self.config.width,
+            code_page=self.config.code_page, currency_sign=store.currency_sign,
+            tz=ZoneInfo(store.time_zone),
+        )
+        payload = rendered(self.config.profile,
+                           lambda printer: render_shift_report(printer, report, style))
+        return enqueue(target, f"{kind.lower()}-report", payload)
+
+    def kick_drawer(self) -> None:
+        """Open the cash drawer now; raises PrinterUnavailable or OSError on failure."""
         printer = self._connect(self.config)
         try:
-            if open_drawer:
-                open_cash_drawer(printer)
-            render_receipt(
-                printer,
-                sale,
-                store_name=store.name,
-                currency_sign=store.currency_sign,
-                language=self.language,
-                width=self.config.width,
-                code_page=self.config.code_page,
-            )
+            open_cash_drawer(printer)
         finally:
             printer.close()

@@ -6,18 +6,21 @@ open receipt is saved after every change, so a crash or power cut restores it ex
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from edge.services.till import CardScan, NotFound, ProductScan, ReceiptScan, TillService
-from edge.storage import catalog, customers, open_receipt, outbox, shifts
+from edge.storage import catalog, customers, journal, open_receipt, outbox, shifts
+from edge.storage.journal import JournalRow
 from edge.storage.shifts import CashierRecord, ShiftRecord
 from edge.sync.events import new_event
 from kassa.domain.cart import Cart, CartError, Product
 from kassa.domain.codes import split_quantity
 from kassa.domain.ids import new_id
+from kassa.domain.phones import InvalidPhone
 from kassa.domain.pins import verify_pin
 from kassa.domain.restrictions import (
     CategoryRestriction,
@@ -332,6 +335,33 @@ class TillSession:
         if not isinstance(found, ProductScan):
             raise NotFound(f"unknown code {code}: no product has it")
         return found.product
+
+    def journal(self, query: str) -> list[JournalRow]:
+        """Receipts by number ("42", "T1-000042"), by date ("25.11.2026", store time) or
+        by the customer's phone in any spelling; newest first, at most 100."""
+        text = query.strip()
+        try:
+            day = datetime.strptime(text, "%d.%m.%Y")
+        except ValueError:
+            day = None
+        if day is not None:
+            store = self.service.store()
+            zone = ZoneInfo(store.time_zone) if store is not None else UTC
+            start = day.replace(tzinfo=zone)
+            return journal.between(self.database, start, start + timedelta(days=1))
+        if len(re.sub(r"\D", "", text)) >= 9:
+            try:
+                customer = self.service.customer_by_phone(text)
+            except (InvalidPhone, NotFound):
+                return []
+            return journal.of_customer(self.database, customer.id)
+        return journal.by_number(self.database, text)
+
+    def load_sale(self, receipt_id: str) -> ClosedSale:
+        sale = journal.load_sale(self.database, receipt_id)
+        if sale is None:
+            raise NotFound(f"no receipt {receipt_id}")
+        return sale
 
     def balance_of(self, customer_id: str) -> int:
         return customers.balance(self.database, customer_id)

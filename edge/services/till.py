@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from edge.services.fiscal import FiscalDevice, NonFiscalMode
+from edge.services.receipts import ReceiptPrinter
 from edge.storage import catalog, customers, open_receipt, outbox, sales
 from edge.storage.catalog import StoreSettings
 from edge.storage.database import Database
@@ -54,11 +56,15 @@ class TillService:
         till_id: str,
         store_id: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        fiscal: FiscalDevice | None = None,
+        receipts: ReceiptPrinter | None = None,
     ) -> None:
         self.database = database
         self.till_id = till_id
         self.store_id = store_id
         self._clock = clock
+        self.fiscal: FiscalDevice = fiscal or NonFiscalMode()
+        self.receipts = receipts
 
     def store(self) -> StoreSettings | None:
         """This till's store settings, once central has sent them."""
@@ -142,8 +148,8 @@ class TillService:
         cashier_id: str = "",
         shift_id: str = "",
     ) -> ClosedSale:
-        """Close a sale: receipt, lines, payments, ledger entries, outbox event, and the
-        cleared open receipt, all in one transaction.
+        """Close a sale: receipt, lines, payments, ledger entries, outbox event, the
+        cleared open receipt and the queued print job, all in one transaction.
 
         The customer's balance is re-read inside the transaction so the receipt shows
         the balance that includes every entry this till holds.
@@ -166,9 +172,15 @@ class TillService:
                 cashier_id=cashier_id,
                 shift_id=shift_id,
             )
+            # The fiscal device registers the sale first: if it refuses, nothing is stored.
+            registered = self.fiscal.register_sale(sale)
             event = sale_closed_event(sale)
             sales.insert_sale(db, sale, event)
+            sales.set_fiscal(db, sale.id, registered.mode, registered.document_number)
             open_receipt.save_in(db, Cart(), None)
+            store = self.store()
+            if self.receipts is not None and store is not None:
+                self.receipts.queue_receipt(db, sale, store)
         return sale
 
     def pending_events(self) -> int:

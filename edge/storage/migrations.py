@@ -134,7 +134,9 @@ MIGRATIONS: list[tuple[int, str]] = [
             cash_tendered INTEGER NOT NULL,
             change INTEGER NOT NULL,
             cashier_id TEXT NOT NULL DEFAULT '',
-            shift_id TEXT NOT NULL DEFAULT ''
+            shift_id TEXT NOT NULL DEFAULT '',
+            fiscal_mode TEXT NOT NULL DEFAULT 'non-fiscal',
+            fiscal_number TEXT NOT NULL DEFAULT ''
         );
         CREATE INDEX receipts_shift ON receipts(shift_id);
         CREATE INDEX receipts_customer ON receipts(customer_id);
@@ -173,7 +175,21 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE TABLE sync_state (
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
-        )
+        );
+        CREATE TABLE print_jobs (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            copy_payload BLOB,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'printing', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT NOT NULL DEFAULT '',
+            possibly_printed INTEGER NOT NULL DEFAULT 0,
+            finished_at TEXT
+        );
+        CREATE INDEX print_jobs_state ON print_jobs(state)
         """,
     ),
 ]

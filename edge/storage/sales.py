@@ -66,6 +66,14 @@ def insert_sale(db: sqlite_utils.Database, sale: ClosedSale, event: sync_pb2.Eve
     outbox.add_in(db, event)
 
 
+def set_fiscal(db: sqlite_utils.Database, receipt_id: str, mode: str, number: str) -> None:
+    """Record how the fiscal device registered the receipt."""
+    db.conn.execute(
+        "UPDATE receipts SET fiscal_mode = ?, fiscal_number = ? WHERE id = ?",
+        (mode, number, receipt_id),
+    )
+
+
 def get_receipt(database: Database, receipt_id: str) -> dict[str, Any] | None:
     """A stored receipt with its lines under the key ``lines``."""
     receipt = database.one("SELECT * FROM receipts WHERE id = ?", (receipt_id,))

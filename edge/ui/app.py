@@ -17,6 +17,7 @@ from edge.config import TillConfig
 from edge.i18n import LANGUAGES, N_, _, current_language, set_language
 from edge.printing.config import PrinterConfig
 from edge.printing.connect import open_printer
+from edge.printing.queue import PrintWorker, QueueStatus
 from edge.scanner import start_scanners
 from edge.scanner.model import Reason, ScanEvent, ScannerState, ScannerStatus
 from edge.services.customers import CustomerRegistry
@@ -25,11 +26,12 @@ from edge.services.session import TillSession
 from edge.services.till import TillService
 from edge.sync.client import SyncClient
 from edge.sync.runner import SyncLoop, SyncStatus
+from edge.ui.commands import ScreenActions
 from edge.ui.keys import translate_bindings
 from edge.ui.login import LoginScreen
 from edge.ui.sale_screen import SaleScreen
 from kassa.domain.sale import ClosedSale
-from kassa.domain.shift import shift_too_long
+from kassa.domain.shift import ShiftTotals, shift_too_long
 
 if TYPE_CHECKING:
     from edge.scanner.reader import ScannerReader
@@ -54,6 +56,14 @@ _SCANNER_REASONS = {
 }
 
 
+class PrintQueueChanged(Message):
+    """Posted from the print worker after every attempt."""
+
+    def __init__(self, status: QueueStatus) -> None:
+        super().__init__()
+        self.status = status
+
+
 class ScanReceived(Message):
     """Posted from a scanner thread for every code read through evdev."""
 
@@ -75,6 +85,7 @@ class TillApp(App[None]):
 
     CSS_PATH = "till.tcss"
     TITLE = "Kassa"
+    COMMANDS = App.COMMANDS | {ScreenActions}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", N_("Quit"), priority=True),
     ]
@@ -88,12 +99,18 @@ class TillApp(App[None]):
         connect_printer: Callable[[PrinterConfig], Escpos] = open_printer,
     ) -> None:
         super().__init__()
+        set_language(config.language)
         translate_bindings(self)
         self.config = config
         self.service = service
         self.session = TillSession(service)
         self.customers = CustomerRegistry(service)
         self.printer = ReceiptPrinter(config.printer, config.language, connect_printer)
+        service.receipts = self.printer
+        self.print_worker = PrintWorker(
+            config.database_path, config.printer, connect=connect_printer,
+            on_status=self._print_status_from_thread,
+        )
         self.sync_loop = SyncLoop(
             service.database, client, self._sync_status_from_thread,
             interval_s=config.sync_interval_s,
@@ -103,7 +120,8 @@ class TillApp(App[None]):
         self.currency_sign = ""
         self.store_line = ""
         self.sync_status = SyncStatus(online=False, pending=0)
-        self.printer_state = N_("printer: ready")
+        self.print_queue = QueueStatus(waiting=0, last_error="")
+        self.drawer_error = ""
         self.last_sale: ClosedSale | None = None
         self.sale_screen = SaleScreen()
         self.scanner_state = ""
@@ -112,6 +130,8 @@ class TillApp(App[None]):
     def on_mount(self) -> None:
         self.run_worker(self.sync_loop.run, thread=True, group="sync", exit_on_error=False)
         self.run_worker(self._start_scanners, thread=True, group="scanners",
+                        exit_on_error=False)
+        self.run_worker(self.print_worker.start, thread=True, group="printer",
                         exit_on_error=False)
         self.start()
 
@@ -160,6 +180,7 @@ class TillApp(App[None]):
 
     async def on_unmount(self) -> None:
         self.sync_loop.stop()
+        await asyncio.to_thread(self.print_worker.stop)
         if self._scanners is not None:
             await asyncio.to_thread(self._scanners.stop)
 
@@ -189,6 +210,13 @@ class TillApp(App[None]):
         self.refresh_status()
 
     # --- status -------------------------------------------------------------------------
+
+    def _print_status_from_thread(self, status: QueueStatus) -> None:
+        self.post_message(PrintQueueChanged(status))
+
+    def on_print_queue_changed(self, message: PrintQueueChanged) -> None:
+        self.print_queue = message.status
+        self.refresh_status()
 
     def _sync_status_from_thread(self, status: SyncStatus) -> None:
         self.post_message(SyncStatusChanged(status))
@@ -220,7 +248,7 @@ class TillApp(App[None]):
         parts = [
             _("● online") if status.online else _("○ offline"),
             _("{count} waiting to sync").format(count=status.pending),
-            _(self.printer_state),
+            self._printer_text(),
         ]
         if self.scanner_state:
             parts.append(self.scanner_state)
@@ -247,17 +275,48 @@ class TillApp(App[None]):
         self.refresh_status()
         self.sync_loop.wake()
 
-    async def print_receipt(self, sale: ClosedSale, *, open_drawer: bool) -> str:
-        """Print in a thread; returns '' when printed, else what went wrong."""
+    def _printer_text(self) -> str:
+        queue = self.print_queue
+        if queue.waiting:
+            text = _("printer: {count} waiting").format(count=queue.waiting)
+            return f"{text} ({queue.last_error})" if queue.last_error else text
+        if self.drawer_error:
+            return _("drawer: {error}").format(error=self.drawer_error)
+        return _("printer: ready")
+
+    async def after_sale(self, sale: ClosedSale) -> None:
+        """The receipt is queued with the sale: print it now, and open the drawer for cash."""
+        self.print_worker.wake()
+        if sale.paid_by("cash") > 0:
+            try:
+                await asyncio.to_thread(self.printer.kick_drawer)
+                self.drawer_error = ""
+            except (OSError, ValueError) as exc:
+                self.drawer_error = str(exc)
+            self.refresh_status()
+
+    async def print_copy(self, sale: ClosedSale) -> str:
+        """Queue a reprint marked COPY; returns '' or why it cannot be queued."""
         store = await asyncio.to_thread(self.service.store)
         if store is None:
             return _("store settings not received from central yet")
-        try:
-            await asyncio.to_thread(self.printer.print_sale, sale, store, open_drawer=open_drawer)
-        except (OSError, ValueError) as exc:
-            self.printer_state = N_("printer: error")
-            self.refresh_status()
-            return str(exc)
-        self.printer_state = N_("printer: ready")
-        self.refresh_status()
+        async with self.io_lock:
+            await asyncio.to_thread(self._queue, self.printer.queue_copy, sale, store)
+        self.print_worker.wake()
         return ""
+
+    async def print_shift_report(self, totals: ShiftTotals, *, kind: str) -> None:
+        """Queue an X or Z report."""
+        store = await asyncio.to_thread(self.service.store)
+        if store is None:
+            return
+        cashier = self.session.cashier.name if self.session.cashier else ""
+        async with self.io_lock:
+            await asyncio.to_thread(
+                self._queue, self.printer.queue_shift_report, totals, store, kind=kind,
+                till_id=self.config.till_id, cashier=cashier, at=self.service.now())
+        self.print_worker.wake()
+
+    def _queue(self, make: Callable[..., str], *args: object, **kwargs: object) -> None:
+        with self.service.database.write() as db:
+            make(db, *args, **kwargs)

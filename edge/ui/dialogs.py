@@ -15,7 +15,6 @@ from textual.widgets.option_list import Option
 from edge.i18n import N_, _
 from edge.ui.formatting import money
 from edge.ui.keys import translate_bindings
-from kassa.domain.cart import Product
 from kassa.domain.money import parse_amount
 from kassa.domain.sale import Tender
 
@@ -186,27 +185,24 @@ class ConfirmScreen(Dialog[bool]):
         self.dismiss(yes)
 
 
-class ProductPickScreen(Dialog[Product]):
-    """Search results to pick from with the arrows and Enter (at most 100 shown)."""
+class PickScreen(Dialog[T]):
+    """A list to pick from with the arrows and Enter (callers show at most 100 items)."""
 
-    def __init__(self, products: list[Product], sign: str) -> None:
+    def __init__(self, title: str, items: list[tuple[str, T]]) -> None:
         super().__init__()
-        self.products = products
-        self.sign = sign
+        self.title_text = title
+        self.items = items
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(_("Pick a product (Enter) or Esc"))
+            yield Label(self.title_text)
             yield OptionList(
-                *[
-                    Option(f"{p.name} — {money(p.price, self.sign)}", id=str(i))
-                    for i, p in enumerate(self.products)
-                ],
+                *[Option(label, id=str(i)) for i, (label, _value) in enumerate(self.items)],
                 id="results",
             )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.products[int(event.option.id or 0)])
+        self.dismiss(self.items[int(event.option.id or 0)][1])
 
 
 @dataclass(frozen=True)

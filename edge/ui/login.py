@@ -54,8 +54,9 @@ class LoginScreen(Screen[None]):
         self.till.refresh_status()
 
     def show_status(self, text: str) -> None:
-        if self.is_mounted:
-            self.query_one("#status", Static).update(text)
+        # The screen may be mounting or going away when a status arrives: update if there.
+        for status in self.query("#status").results(Static):
+            status.update(text)
 
     def say(self, text: str) -> None:
         self.query_one("#login-message", Static).update(text)

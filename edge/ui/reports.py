@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from edge.i18n import _
-from edge.ui.formatting import money
+from edge.ui.formatting import money, quantity
+from kassa.domain.sale import ClosedSale
 from kassa.domain.shift import ShiftTotals
 
 
@@ -25,3 +26,24 @@ def shift_report_text(totals: ShiftTotals, sign: str, *, closing: bool) -> str:
     width = max(len(label) for label, _value in rows)
     body = "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
     return f"{title.format(number=totals.shift_number)}\n\n{body}"
+
+
+def receipt_text(sale: ClosedSale, sign: str) -> str:
+    """A stored receipt as the journal shows it before a reprint."""
+    rows = [_("Receipt {number}").format(number=sale.number)
+            + f"  {sale.closed_at.astimezone():%d.%m.%Y %H:%M}", ""]
+    for line in sale.lines:
+        rows.append(f"{line.name}")
+        rows.append(f"    {quantity(line.quantity_milli)} × {money(line.unit_price)}"
+                    f" = {money(line.total)}")
+    rows.append("")
+    rows.append(f"{_('Total')}: {money(sale.total, sign)}")
+    for payment in sale.payments:
+        label = _("Cash") if payment.method == "cash" else _("Card")
+        rows.append(f"{label}: {money(payment.amount, sign)}")
+    if sale.customer is not None:
+        rows.append(f"{_('Customer')}: {sale.customer.name}")
+        rows.append(f"{_('Points earned')}: {sale.points_earned}")
+    rows.append("")
+    rows.append(_("P — print a copy, Esc — close"))
+    return "\n".join(rows)

@@ -25,13 +25,13 @@ from edge.ui.dialogs import (
     Dialog,
     InfoScreen,
     PaymentScreen,
-    ProductPickScreen,
+    PickScreen,
     RegisterScreen,
     TextScreen,
 )
 from edge.ui.formatting import money, quantity
 from edge.ui.keys import translate_bindings
-from edge.ui.reports import shift_report_text
+from edge.ui.reports import receipt_text, shift_report_text
 from kassa.domain.cart import CartError
 from kassa.domain.codes import BadCode
 from kassa.domain.phones import InvalidPhone
@@ -77,6 +77,7 @@ class SaleScreen(Screen[None]):
         Binding("f9", "reprint", N_("Reprint")),
         Binding("f10", "pay", N_("Pay"), priority=True),
         Binding("f12", "app.switch_language", N_("Language")),
+        Binding("ctrl+r", "journal", N_("Journal")),
         Binding("ctrl+l", "logout", N_("Log out")),
         Binding("up", "cursor(-1)", N_("Line up"), show=False),
         Binding("down", "cursor(1)", N_("Line down"), show=False),
@@ -161,14 +162,14 @@ class SaleScreen(Screen[None]):
     def show_status(self, text: str) -> None:
         """Status line text; kept until the screen is mounted if it is not yet."""
         self._status_text = text
-        if self.is_mounted:
-            self.query_one("#status", Static).update(text)
+        for status in self.query("#status").results(Static):
+            status.update(text)
 
     def show_store(self, text: str) -> None:
         """Store line text; kept until the screen is mounted if it is not yet."""
         self._store_text = text
-        if self.is_mounted:
-            self.query_one("#store", Static).update(text)
+        for store in self.query("#store").results(Static):
+            store.update(text)
 
     async def call(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
         """Run a blocking session call in a thread, in the order calls were made."""
@@ -318,7 +319,10 @@ class SaleScreen(Screen[None]):
         if not found:
             self.say(_("No product matches {text}").format(text=text), error=True)
             return
-        product = await self.app.push_screen_wait(ProductPickScreen(found, self.sign))
+        product = await self.app.push_screen_wait(PickScreen(
+            _("Pick a product (Enter) or Esc"),
+            [(f"{p.name} — {money(p.price, self.sign)}", p) for p in found],
+        ))
         if product is None:
             return
         try:
@@ -373,20 +377,46 @@ class SaleScreen(Screen[None]):
             )
         self.say(text)
         self.till.sale_closed()
-        await self.print_sale(sale, open_drawer=sale.paid_by("cash") > 0)
+        await self.till.after_sale(sale)
 
-    async def print_sale(self, sale: ClosedSale, *, open_drawer: bool) -> None:
-        error = await self.till.print_receipt(sale, open_drawer=open_drawer)
+    async def print_copy(self, sale: ClosedSale) -> None:
+        error = await self.till.print_copy(sale)
         if error:
-            self.say(_("Receipt {number} is saved but not printed: {error}. F9 reprints it.")
+            self.say(_("Receipt {number} cannot be printed: {error}")
                      .format(number=sale.number, error=error), error=True)
+        else:
+            self.say(_("Copy of receipt {number} sent to the printer").format(number=sale.number))
 
     @work(exit_on_error=False, group="print")
     async def action_reprint(self) -> None:
         if self.till.last_sale is None:
             self.say(_("No receipt to reprint yet"), error=True)
             return
-        await self.print_sale(self.till.last_sale, open_drawer=False)
+        await self.print_copy(self.till.last_sale)
+
+    @work(exit_on_error=False, group="print")
+    async def action_journal(self) -> None:
+        """Find a stored receipt by number, date or customer phone; show and reprint it."""
+        query = await self.app.push_screen_wait(
+            TextScreen(_("Receipt number, date (DD.MM.YYYY) or customer phone:")))
+        if not query:
+            return
+        session = self.till.session
+        rows = await self.call(session.journal, query)
+        if not rows:
+            self.say(_("No receipt matches {text}").format(text=query), error=True)
+            return
+        receipt_id = await self.app.push_screen_wait(PickScreen(
+            _("Receipts (Enter to open)"),
+            [(f"{r.number}  {r.closed_at.astimezone():%d.%m.%Y %H:%M}  "
+              f"{money(r.total, self.sign)}  {r.customer_name}", r.id) for r in rows],
+        ))
+        if receipt_id is None:
+            return
+        sale = await self.call(session.load_sale, receipt_id)
+        if await self.app.push_screen_wait(InfoScreen(receipt_text(sale, self.sign),
+                                                      printable=True)):
+            await self.print_copy(sale)
 
     # --- shift --------------------------------------------------------------------------
 
@@ -411,8 +441,10 @@ class SaleScreen(Screen[None]):
         session = self.till.session
         if choice == "x":
             totals = await self.call(session.shift_totals)
-            await self.app.push_screen_wait(
-                InfoScreen(shift_report_text(totals, self.sign, closing=False)))
+            if await self.app.push_screen_wait(
+                InfoScreen(shift_report_text(totals, self.sign, closing=False), printable=True)
+            ):
+                await self.till.print_shift_report(totals, kind="X")
         elif choice == "z":
             manager = await self.manager_pin()
             if manager is None:
@@ -422,6 +454,7 @@ class SaleScreen(Screen[None]):
             except NotAllowed as exc:
                 self.say(self._explain(exc, ""), error=True)
                 return
+            await self.till.print_shift_report(totals, kind="Z")
             await self.app.push_screen_wait(
                 InfoScreen(shift_report_text(totals, self.sign, closing=True)))
             self.till.sale_closed()
@@ -452,12 +485,11 @@ class SaleScreen(Screen[None]):
 
     def action_help(self) -> None:
         lines = [_("Keys")]
-        for binding in self._bindings.key_to_bindings.values():
-            for b in binding:
-                if b.description:
-                    lines.append(f"  {b.key.upper():<8} {b.description}")
+        for active in self.active_bindings.values():
+            b = active.binding
+            if b.description:
+                lines.append(f"  {b.key.upper():<8} {b.description}")
         lines.append(f"  {'CTRL+P':<8} " + _("Find any action by name"))
-        lines.append(f"  {'CTRL+Q':<8} " + _("Quit"))
         self.app.push_screen(InfoScreen("\n".join(lines)))
 
     @work(exit_on_error=False, group="codes")

@@ -39,6 +39,17 @@ def test_all_settings_are_read_and_the_code_page_is_normalised() -> None:
     assert cfg == PrinterConfig("usb", "0416:5011", "POS-5890", "CP1251", 32, 2.0)
 
 
+def test_paper_check_is_off_unless_asked_and_only_for_printers_that_answer() -> None:
+    assert not parse_printer_config({"kind": "usb", "target": "0416:5011"}).paper_check
+    cfg = parse_printer_config({"kind": "network", "target": "p:9100", "paper_check": True})
+    assert cfg.paper_check
+
+
+def test_a_cups_queue_is_named_or_the_default_one() -> None:
+    assert parse_printer_config({"kind": "cups", "target": "receipts"}).target == "receipts"
+    assert parse_printer_config({"kind": "cups"}).target == ""
+
+
 def test_dummy_needs_no_target() -> None:
     assert parse_printer_config({"kind": "dummy"}).kind == "dummy"
 
@@ -76,6 +87,8 @@ def test_targets_are_parsed() -> None:
         # Listed in python-escpos's database, but it has no table to encode text with.
         ({"kind": "dummy", "code_page": "RK1048"}, "'RK1048'"),
         ({"kind": "dummy", "widht": 42}, "widht"),
+        ({"kind": "usb", "target": "0416:5011", "paper_check": "yes"}, "paper_check 'yes'"),
+        ({"kind": "file", "target": "/dev/usb/lp0", "paper_check": True}, "not file"),
     ],
 )
 def test_errors_name_the_bad_value(settings: dict[str, object], named: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from escpos.escpos import Escpos
-from escpos.printer import Dummy
+from escpos.printer import CupsPrinter, Dummy
 
 from edge.printing.config import PrinterConfig
 from edge.printing.connect import PrinterUnavailable, open_printer
@@ -85,6 +85,12 @@ def test_usb_and_serial_printers_that_are_not_there_are_unavailable() -> None:
         open_printer(PrinterConfig(kind="usb", target="ffff:fffe"))
     with pytest.raises(PrinterUnavailable):
         open_printer(PrinterConfig(kind="serial", target="/nonexistent/ttyUSB9"))
+
+
+@pytest.mark.skipif(CupsPrinter.is_usable(), reason="pycups is installed here")
+def test_a_cups_printer_without_pycups_says_what_to_install() -> None:
+    with pytest.raises(PrinterUnavailable, match="pycups"):
+        open_printer(PrinterConfig(kind="cups", target="receipts"))
 
 
 def test_dummy_printer_uses_the_configured_profile() -> None:

@@ -2,95 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from pathlib import Path
-
-import pytest
-from escpos.printer import Dummy
 from textual.pilot import Pilot
-from textual.widgets import Static
 
-from edge.config import TillConfig
-from edge.printing.config import PrinterConfig
-from edge.services.session import TillSession
-from edge.services.till import TillService
 from edge.storage import outbox, sales
-from edge.storage.database import Database
-from edge.sync.client import SyncClient
-from edge.sync.runner import sync_once
-from edge.ui.app import TillApp
 from edge.ui.dialogs import PaymentScreen, TextScreen
-from edge.ui.login import LoginScreen
-from edge.ui.sale_screen import SaleScreen
 from kassa.sync.v1 import sync_pb2
-from tests.conftest import Chain
-
-
-@dataclass
-class Harness:
-    app: TillApp
-    printer: Dummy
-    database: Database
-
-    async def settle(self) -> None:
-        """Wait for every worker but the endless sync loop to finish."""
-        # An empty list would mean "all workers" to Textual, the endless one included.
-        if busy := [w for w in self.app.workers if w.group != "sync"]:
-            await self.app.workers.wait_for_complete(busy)
-
-    async def wait_for(self, pilot: Pilot[None], condition: Callable[[], bool]) -> None:
-        """Let the app run until ``condition`` holds (a dialog opened by a worker, say)."""
-        for _ in range(500):
-            if condition():
-                return
-            await pilot.pause(0.02)
-        raise AssertionError("the till never reached the expected state")
-
-    async def log_in(self, pilot: Pilot[None], pin: str = "1111") -> None:
-        """PIN, then a zero float for the first shift; ends on the sale screen."""
-        await self.wait_for(pilot, lambda: isinstance(self.app.screen, LoginScreen))
-        await pilot.press(*pin, "enter")
-        await self.wait_for(pilot, lambda: isinstance(self.app.screen, TextScreen))
-        await pilot.press("0", "enter")
-        await self.wait_for(pilot, lambda: isinstance(self.app.screen, SaleScreen))
-        await self.settle()
-
-    def message(self) -> str:
-        return str(self.app.sale_screen.query_one("#message", Static).render())
-
-    @property
-    def session(self) -> TillSession:
-        return self.app.session
-
-    def receipts(self) -> int:
-        return int(self.database.scalar("SELECT COUNT(*) FROM receipts"))
-
-
-@pytest.fixture
-async def harness(chain: Chain, tmp_path: Path) -> AsyncIterator[Harness]:
-    printer_config = PrinterConfig(kind="dummy")
-    config = TillConfig(
-        till_id="A1", store_id="kyiv-1", language="en", data_dir=tmp_path / "A1",
-        central_address=chain.central.address, central_token=chain.tokens["A1"],
-        sync_interval_s=0.5, printer=printer_config,
-    )
-    database = Database(config.database_path)
-    client = SyncClient(config.central_address, config.central_token, timeout_s=5)
-    sync_once(database, client)  # the catalog and customers arrive from central
-    service = TillService(database, till_id="A1", store_id="kyiv-1")
-    dummy = Dummy()
-    app = TillApp(config, service, client, connect_printer=lambda _cfg: dummy)
-    try:
-        yield Harness(app, dummy, database)
-    finally:
-        client.close()
-        database.close()
-
-
-async def type_code(harness: Harness, pilot: Pilot[None], code: str) -> None:
-    await pilot.press(*code, "enter")
-    await harness.settle()
+from tests.ui.conftest import Harness, type_code
 
 
 async def test_scan_identify_pay_cash_print(harness: Harness) -> None:
@@ -111,6 +28,7 @@ async def test_scan_identify_pay_cash_print(harness: Harness) -> None:
 
         assert "Change: 29.50" in harness.message()
         assert session.cart.empty
+        printed = await harness.printed(pilot)
     ((receipt_id,),) = harness.database.db.conn.execute("SELECT id FROM receipts").fetchall()
     stored = sales.get_receipt(harness.database, receipt_id)
     assert stored is not None
@@ -120,7 +38,6 @@ async def test_scan_identify_pay_cash_print(harness: Harness) -> None:
     assert [(ln["name"], ln["quantity_milli"]) for ln in stored["lines"]] == [
         ("Хліб житній", 1000), ("Кава мелена 250 г", 2000)
     ]
-    printed = harness.printer.output
     assert b"\x1b\x70" in printed  # the cash drawer kick, for a cash payment
     for text in ("Хліб житній", "Кава мелена 250 г", "470.50", "29.50", "2352"):
         assert text.encode("cp1251") in printed, text
