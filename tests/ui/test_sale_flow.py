@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from textual.pilot import Pilot
-
 from edge.storage import outbox, sales
 from edge.ui.dialogs import PaymentScreen, TextScreen
 from kassa.sync.v1 import sync_pb2
