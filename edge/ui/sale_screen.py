@@ -130,10 +130,11 @@ class SaleScreen(Screen[None]):
 
     def refresh_receipt(self) -> None:
         """Redraw the lines, the total and the customer panel from the session."""
-        if not self.is_mounted:
-            return  # on_mount draws it
+        tables = list(self.query("#lines").results(DataTable))
+        if not tables:
+            return  # not composed yet: on_mount draws it
         session = self.till.session
-        table = self.query_one("#lines", DataTable)
+        table = tables[0]
         row = table.cursor_row
         table.clear()
         for i, line in enumerate(session.cart.lines, start=1):
