@@ -24,6 +24,7 @@ from edge.services.customers import CustomerRegistry
 from edge.services.receipts import ReceiptPrinter
 from edge.services.session import TillSession
 from edge.services.till import TillService
+from edge.storage.catalog import StoreSettings
 from edge.sync.client import SyncClient
 from edge.sync.runner import SyncLoop, SyncStatus
 from edge.ui.commands import ScreenActions
@@ -118,13 +119,13 @@ class TillApp(App[None]):
         # Serialises database work so codes are handled in the order they were scanned.
         self.io_lock = asyncio.Lock()
         self.currency_sign = ""
-        self.store_line = ""
         self.sync_status = SyncStatus(online=False, pending=0)
         self.print_queue = QueueStatus(waiting=0, last_error="")
         self.drawer_error = ""
         self.last_sale: ClosedSale | None = None
         self.sale_screen = SaleScreen()
-        self.scanner_state = ""
+        self.scanner_status: ScannerStatus | None = None
+        self.store: StoreSettings | None = None
         self._scanners: ScannerReader | None = None
 
     def on_mount(self) -> None:
@@ -159,16 +160,19 @@ class TillApp(App[None]):
             self.bell()
 
     def on_scanner_status_changed(self, message: ScannerStatusChanged) -> None:
-        status = message.status
-        if status.state is ScannerState.CONNECTED:
-            self.scanner_state = _("scanner connected")
-        elif status.state is ScannerState.DISCONNECTED:
-            self.scanner_state = _("scanner unplugged: waiting for it")
-        else:
-            reason = _SCANNER_REASONS.get(status.reason) if status.reason else None
-            self.scanner_state = _("keyboard mode: {reason}").format(
-                reason=_(reason) if reason else "")
+        self.scanner_status = message.status
         self.refresh_status()
+
+    def _scanner_text(self) -> str:
+        status = self.scanner_status
+        if status is None:
+            return ""
+        if status.state is ScannerState.CONNECTED:
+            return _("scanner connected")
+        if status.state is ScannerState.DISCONNECTED:
+            return _("scanner unplugged: waiting for it")
+        reason = _SCANNER_REASONS.get(status.reason) if status.reason else None
+        return _("keyboard mode: {reason}").format(reason=_(reason) if reason else "")
 
     @work(exit_on_error=False, group="start")
     async def start(self) -> None:
@@ -194,7 +198,7 @@ class TillApp(App[None]):
 
     def show_sale(self) -> None:
         self.sale_screen = SaleScreen()
-        self.sale_screen.show_store(self.store_line)
+        self.sale_screen.show_store(self.store_line())
         self.switch_screen(self.sale_screen)
         self.refresh_status()
 
@@ -231,16 +235,19 @@ class TillApp(App[None]):
     async def load_store(self) -> None:
         """Store name and currency sign from the till database (they come from central)."""
         async with self.io_lock:
-            store = await asyncio.to_thread(self.service.store)
-        if store is None:
-            self.store_line = _("Store {store} is not known yet: waiting for central").format(
-                store=self.config.store_id)
-        else:
-            self.currency_sign = store.currency_sign
-            self.store_line = _("{store} · till {till} · non-fiscal mode").format(
-                store=store.name, till=self.config.till_id)
-        self.sale_screen.show_store(self.store_line)
+            self.store = await asyncio.to_thread(self.service.store)
+        if self.store is not None:
+            self.currency_sign = self.store.currency_sign
+        self.sale_screen.show_store(self.store_line())
         self.sale_screen.refresh_receipt()
+
+    def store_line(self) -> str:
+        """The top line: store, till and the fiscal mode, in the current language."""
+        if self.store is None:
+            return _("Store {store} is not known yet: waiting for central").format(
+                store=self.config.store_id)
+        return _("{store} · till {till} · non-fiscal mode").format(
+            store=self.store.name, till=self.config.till_id)
 
     def refresh_status(self) -> None:
         """online/offline · waiting events · printer · cashier · shift."""
@@ -250,8 +257,8 @@ class TillApp(App[None]):
             _("{count} waiting to sync").format(count=status.pending),
             self._printer_text(),
         ]
-        if self.scanner_state:
-            parts.append(self.scanner_state)
+        if scanner := self._scanner_text():
+            parts.append(scanner)
         session = self.session
         if session.cashier is not None:
             parts.append(session.cashier.name)

@@ -95,11 +95,25 @@ class Harness:
 
 @pytest.fixture
 async def harness(chain: Chain, tmp_path: Path) -> AsyncIterator[Harness]:
+    async for made in make_harness(chain, tmp_path, sync_interval_s=0.5):
+        yield made
+
+
+@pytest.fixture
+async def quiet_harness(chain: Chain, tmp_path: Path) -> AsyncIterator[Harness]:
+    """A till that syncs once at start and then not for an hour: a stable status line."""
+    async for made in make_harness(chain, tmp_path, sync_interval_s=3600):
+        yield made
+
+
+async def make_harness(
+    chain: Chain, tmp_path: Path, *, sync_interval_s: float
+) -> AsyncIterator[Harness]:
     printer_config = PrinterConfig(kind="dummy")
     config = TillConfig(
         till_id="A1", store_id="kyiv-1", language="en", data_dir=tmp_path / "A1",
         central_address=chain.central.address, central_token=chain.tokens["A1"],
-        sync_interval_s=0.5, printer=printer_config,
+        sync_interval_s=sync_interval_s, printer=printer_config,
     )
     database = Database(config.database_path)
     client = SyncClient(config.central_address, config.central_token, timeout_s=5)
