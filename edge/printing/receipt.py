@@ -23,8 +23,12 @@ def render_receipt(
     code_page: str,
     tz: tzinfo | None = None,
     copy: bool = False,
+    code_prefix: str = "",
 ) -> None:
     """Print ``sale`` as a receipt, its number as a CODE128 barcode, then cut the paper.
+
+    The barcode carries ``code_prefix`` + the number: the store's receipt prefix, so a
+    scan of it is known as a receipt (kassa.domain.codes).
 
     The code page is selected once (ESC t) and never switched, so Cyrillic text is
     encoded whole in it; characters it lacks print as "?". ``tz`` is the store's time
@@ -35,8 +39,9 @@ def render_receipt(
     """
     style = Style(language, width, code_page, currency_sign, tz)
     _ = style.gettext
-    if not (sale.number.isascii() and sale.number.isprintable()):
-        raise ValueError(f"receipt number {sale.number!r} cannot be printed as CODE128")
+    code = code_prefix + sale.number
+    if not (code.isascii() and code.isprintable()):
+        raise ValueError(f"receipt number {code!r} cannot be printed as CODE128")
     begin(printer, style, copy=copy)
 
     printer.set(align="center", bold=True)
@@ -68,8 +73,8 @@ def render_receipt(
     printer.set(align="center")
     printer.textln(_("Thank you for your purchase!"))
     # The number is in the heading too: a 58 mm roll may be too narrow for its barcode.
-    if printer.profile.supports("barcodeB") and fits(sale.number, width):
-        print_barcode(printer, sale.number, width)
+    if printer.profile.supports("barcodeB") and fits(code, width):
+        print_barcode(printer, code, width)
     printer.set(align="left")
     printer.cut()
 
@@ -85,6 +90,7 @@ def receipt_bytes(
     profile: str = "default",
     tz: tzinfo | None = None,
     copy: bool = False,
+    code_prefix: str = "",
 ) -> bytes:
     """The exact bytes render_receipt sends to a printer with the given profile."""
     return rendered(
@@ -99,6 +105,7 @@ def receipt_bytes(
             code_page=code_page,
             tz=tz,
             copy=copy,
+            code_prefix=code_prefix,
         ),
     )
 

@@ -53,6 +53,7 @@ class ReceiptPrinter:
             profile=self.config.profile,
             tz=ZoneInfo(store.time_zone),
             copy=copy,
+            code_prefix=store.receipt_barcode_prefix,
         )
 
     def queue_receipt(self, target: Target, sale: ClosedSale, store: StoreSettings) -> str:

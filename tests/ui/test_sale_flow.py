@@ -39,6 +39,8 @@ async def test_scan_identify_pay_cash_print(harness: Harness) -> None:
     assert b"\x1b\x70" in printed  # the cash drawer kick, for a cash payment
     for text in ("Хліб житній", "Кава мелена 250 г", "470.50", "29.50", "2352"):
         assert text.encode("cp1251") in printed, text
+    # The receipt's barcode carries the store's receipt prefix, so the till knows it.
+    assert b"{BRA1-000001" in printed
 
 
 async def test_bad_input_says_what_is_wrong_and_writes_nothing(harness: Harness) -> None:
