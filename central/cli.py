@@ -1,4 +1,4 @@
-"""`central` command: serve, create the demo, enrol and revoke tills."""
+"""`central` command: serve, create the demo, enrol and revoke tills, sync reports."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from central.demo import create_demo, enrol
-from central.server import serve
+from central.server import ServerTls, serve
+from central.storage import reports
 from central.storage.sqlite import SqliteStorage
 
 
@@ -20,7 +21,51 @@ def _serve(args: argparse.Namespace) -> int:
         # Tests and scripts read this line to learn the port when --listen ends in :0.
         print(f"central listening on port {port}", flush=True)
 
-    asyncio.run(serve(lambda: SqliteStorage(db_path), args.listen, ready))
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("error: --tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
+    tls = ServerTls(Path(args.tls_cert), Path(args.tls_key)) if args.tls_cert else None
+    asyncio.run(serve(lambda: SqliteStorage(db_path), args.listen, ready, tls))
+    return 0
+
+
+def _stores(args: argparse.Namespace) -> int:
+    storage = SqliteStorage(Path(args.db))
+    try:
+        rows = reports.tills(storage.db.conn)
+    finally:
+        storage.close()
+    print(f"{'store':<12} {'till':<8} {'last contact':<25} {'pending':>7} {'oldest':>9} "
+          f"{'behind':>7} {'resent':>6}")
+    for r in rows:
+        contact = "revoked" if r.revoked else (r.last_contact or "never")
+        print(f"{r.store_id:<12} {r.till_id:<8} {contact[:25]:<25} {r.pending_events:>7} "
+              f"{r.oldest_pending_ms // 1000:>8}s {r.feed_lag:>7} {r.repeats:>6}")
+    return 0
+
+
+def _overdrafts(args: argparse.Namespace) -> int:
+    storage = SqliteStorage(Path(args.db))
+    try:
+        rows = reports.overdrafts(storage.db.conn)
+    finally:
+        storage.close()
+    if not rows:
+        print("no overdrafts")
+    for r in rows:
+        state = "repaid" if r.balance_now >= 0 else f"balance now {r.balance_now}"
+        print(f"{r.recorded_at}  customer {r.customer_id}  store {r.store_id} till {r.till_id}  "
+              f"spent {-r.points}  balance {r.balance_after}  ({state})")
+    return 0
+
+
+def _compact(args: argparse.Namespace) -> int:
+    storage = SqliteStorage(Path(args.db))
+    try:
+        removed = storage.compact_feed(args.through)
+    finally:
+        storage.close()
+    print(f"removed {removed} changes; tills behind {args.through} will re-bootstrap")
     return 0
 
 
@@ -66,7 +111,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("serve", help="run the gRPC server")
     p.add_argument("--db", required=True, help="SQLite database file")
     p.add_argument("--listen", default="127.0.0.1:50651", help="host:port (port 0: any)")
+    p.add_argument("--tls-cert", help="certificate chain (PEM); without it: plaintext")
+    p.add_argument("--tls-key", help="private key of the certificate (PEM)")
     p.set_defaults(func=_serve)
+
+    p = commands.add_parser("stores", help="per till: last contact, pending events, lag")
+    p.add_argument("--db", required=True)
+    p.set_defaults(func=_stores)
+
+    p = commands.add_parser("overdrafts", help="points spent twice offline (balances < 0)")
+    p.add_argument("--db", required=True)
+    p.set_defaults(func=_overdrafts)
+
+    p = commands.add_parser("compact-feed", help="forget feed changes up to a position")
+    p.add_argument("--db", required=True)
+    p.add_argument("--through", type=int, required=True)
+    p.set_defaults(func=_compact)
 
     p = commands.add_parser("demo", help="create demo data and a till config once")
     p.add_argument("--data", required=True, help="folder for central.db and edge.toml")

@@ -3,23 +3,50 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TypeVar
 
 import grpc
+from google.protobuf.message import DecodeError, Message
 
-from central.storage.base import CentralStorage, TillIdentity
-from kassa.sync.v1 import sync_pb2, sync_pb2_grpc
+from central.storage.base import CentralStorage, TillIdentity, TillReport
+from kassa.replication.hlc import Stamp
+from kassa.sync.v1 import sync_pb2
 
 log = logging.getLogger(__name__)
 
 MAX_PUSH_EVENTS = 1000
-MAX_PULL_LIMIT = 2000
+MAX_BATCH = 1000
+DEFAULT_BATCH = 500
+MAX_SNAPSHOT_PAGE = 5000
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Message)
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """A request whose bytes do not parse as the message the method takes."""
+
+    message_type: str
+    error: str
+
+
+def lenient(message_type: type[M]) -> Callable[[bytes], M | Malformed]:
+    """A request deserializer that returns Malformed instead of raising."""
+
+    def decode(data: bytes) -> M | Malformed:
+        try:
+            return message_type.FromString(data)
+        except DecodeError as exc:
+            return Malformed(message_type.__name__, str(exc))
+
+    return decode
 
 
 def token_hash(token: str) -> str:
@@ -27,8 +54,12 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class SyncServicer(sync_pb2_grpc.SyncServiceServicer):
-    """Push and Pull for tills; every storage call runs on a single database thread."""
+def _hybrid_time(stamp: Stamp) -> sync_pb2.HybridTime:
+    return sync_pb2.HybridTime(wall_ms=stamp.wall_ms, logical=stamp.logical)
+
+
+class SyncServicer:
+    """Push, Subscribe and Snapshot for tills; every storage call runs on one DB thread."""
 
     def __init__(self, storage_factory: Callable[[], CentralStorage]) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="central-db")
@@ -41,6 +72,7 @@ class SyncServicer(sync_pb2_grpc.SyncServiceServicer):
         metadata = dict(context.invocation_metadata() or ())
         header = str(metadata.get("authorization", ""))
         if not header.startswith("Bearer "):
+            log.warning("refused a call without a till credential from %s", context.peer())
             await context.abort(grpc.StatusCode.UNAUTHENTICATED, "missing till credential")
         digest = token_hash(header.removeprefix("Bearer "))
         till = await self._run(lambda: self._storage.till_by_token_hash(digest))
@@ -51,35 +83,103 @@ class SyncServicer(sync_pb2_grpc.SyncServiceServicer):
         assert till is not None
         return till
 
+    async def _refuse_malformed(
+        self, request: Malformed, till: TillIdentity, context: grpc.aio.ServicerContext
+    ) -> None:
+        log.warning("till %s: refused a malformed %s from %s: %s", till.till_id,
+                    request.message_type, context.peer(), request.error)
+        await context.abort(
+            grpc.StatusCode.INVALID_ARGUMENT,
+            f"malformed {request.message_type}: {request.error}",
+        )
+
     async def Push(
-        self, request: sync_pb2.PushRequest, context: grpc.aio.ServicerContext
+        self, request: sync_pb2.PushRequest | Malformed, context: grpc.aio.ServicerContext
     ) -> sync_pb2.PushReply:
         till = await self._authenticate(context)
+        if isinstance(request, Malformed):
+            await self._refuse_malformed(request, till, context)
+        assert not isinstance(request, Malformed)
         if len(request.events) > MAX_PUSH_EVENTS:
+            log.warning("till %s: refused a push of %d events", till.till_id, len(request.events))
             await context.abort(
                 grpc.StatusCode.INVALID_ARGUMENT,
                 f"{len(request.events)} events in one push; at most {MAX_PUSH_EVENTS}",
             )
+        for event in request.events:
+            claimed = (event.store_id or till.store_id, event.till_id or till.till_id)
+            if claimed != (till.store_id, till.till_id):
+                log.error("till %s of store %s: refused a push claiming store %r till %r "
+                          "(event %s)", till.till_id, till.store_id, event.store_id,
+                          event.till_id, event.id)
+                await context.abort(
+                    grpc.StatusCode.PERMISSION_DENIED,
+                    f"event {event.id} claims store {event.store_id!r} till {event.till_id!r}; "
+                    f"this credential is till {till.till_id!r} of store {till.store_id!r}",
+                )
         events = list(request.events)
         outcome = await self._run(lambda: self._storage.apply_events(till, events))
+        await self._run(lambda: self._storage.record_contact(till, None))
         for event_id, reason in outcome.rejected:
             log.error("till %s: rejected event %s: %s", till.till_id, event_id, reason)
         return sync_pb2.PushReply(
             acknowledged_ids=outcome.acknowledged,
             rejected=[sync_pb2.Rejection(event_id=i, reason=r) for i, r in outcome.rejected],
+            forget_through=events[-1].id if events else "",
+            central_time=_hybrid_time(outcome.clock),
         )
 
-    async def Pull(
-        self, request: sync_pb2.PullRequest, context: grpc.aio.ServicerContext
-    ) -> sync_pb2.PullReply:
-        await self._authenticate(context)
-        if request.cursor < 0:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "cursor must not be negative")
-        limit = min(request.limit or MAX_PULL_LIMIT, MAX_PULL_LIMIT)
-        changes, caught_up = await self._run(
-            lambda: self._storage.changes_after(request.cursor, limit)
+    async def Subscribe(
+        self, request: sync_pb2.SubscribeRequest | Malformed, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[sync_pb2.ChangeBatch]:
+        till = await self._authenticate(context)
+        if isinstance(request, Malformed):
+            await self._refuse_malformed(request, till, context)
+        assert not isinstance(request, Malformed)
+        report = TillReport(request.cursor, request.pending_events, request.oldest_pending_age_ms)
+        await self._run(lambda: self._storage.record_contact(till, report))
+        position = await self._run(self._storage.feed_position)
+        clock = _hybrid_time(position.clock)
+        if not position.horizon <= request.cursor <= position.head:
+            log.info("till %s: cursor %d outside [%d, %d]: resync required", till.till_id,
+                     request.cursor, position.horizon, position.head)
+            yield sync_pb2.ChangeBatch(resync_required=True, central_time=clock)
+            return
+        size = min(request.batch_size or DEFAULT_BATCH, MAX_BATCH)
+        cursor = request.cursor
+        while True:
+            changes = await self._run(
+                functools.partial(self._storage.changes_between, cursor, position.head, size)
+            )
+            if len(changes) < size:
+                break
+            cursor = changes[-1].seq
+            yield sync_pb2.ChangeBatch(changes=changes, cursor=cursor, central_time=clock)
+        checksum = position.checksum
+        yield sync_pb2.ChangeBatch(
+            changes=changes, cursor=position.head, caught_up=True, central_time=clock,
+            checksum=sync_pb2.LedgerChecksum(
+                entries=checksum.entries, points=checksum.points, digest_sum=checksum.digest_sum
+            ),
         )
-        return sync_pb2.PullReply(changes=changes, caught_up=caught_up)
+
+    async def Snapshot(
+        self, request: sync_pb2.SnapshotRequest | Malformed, context: grpc.aio.ServicerContext
+    ) -> sync_pb2.SnapshotPage:
+        till = await self._authenticate(context)
+        if isinstance(request, Malformed):
+            await self._refuse_malformed(request, till, context)
+        assert not isinstance(request, Malformed)
+        if request.after and not request.after.partition(":")[0].isdigit():
+            log.warning("till %s: malformed snapshot key %r", till.till_id, request.after)
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "malformed snapshot page key")
+        limit = min(request.limit or MAX_SNAPSHOT_PAGE, MAX_SNAPSHOT_PAGE)
+        page = await self._run(lambda: self._storage.snapshot_page(request.after, limit))
+        if not request.after:
+            await self._run(lambda: self._storage.record_contact(till, None))
+        return sync_pb2.SnapshotPage(
+            changes=page.changes, next=page.next_key, cursor=page.cursor, total=page.total
+        )
 
     def close(self) -> None:
         self._executor.submit(self._storage.close).result()

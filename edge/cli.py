@@ -2,6 +2,7 @@
 
     edge --config FILE            the till
     edge devices --config FILE    input devices, the printer and a test page
+    edge sync status --config FILE  events waiting, quarantined, cursor, last sync
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ def run_till(argv: list[str]) -> int:
     from edge.ui.app import TillApp  # Textual is only imported when the UI runs
 
     database = Database(config.database_path)
-    client = SyncClient(config.central_address, config.central_token)
+    client = SyncClient(
+        config.central_address, config.central_token,
+        till_id=config.till_id, store_id=config.store_id,
+    )
     service = TillService(database, till_id=config.till_id, store_id=config.store_id)
     try:
         TillApp(config, service, client).run()
@@ -48,6 +52,10 @@ def run_till(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args[:2] == ["sync", "status"]:
+        from edge.sync.status_cli import main as sync_status
+
+        return sync_status(args[2:])
     if args and args[0] == "devices":
         from edge.devices_cli import main as devices
 

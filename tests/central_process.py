@@ -21,25 +21,32 @@ SECOND_STORE = sync_pb2.Store(
 
 @dataclass
 class CentralProcess:
-    """Starts `central serve`, learns its port from its first line, stops it with SIGTERM."""
+    """Starts `central serve`, learns its port from its first line, stops it with SIGTERM
+    (or SIGKILL). Its log goes to ``central.log`` next to the database."""
 
     db_path: Path
     port: int = 0
+    tls_args: list[str] = field(default_factory=list)
     process: subprocess.Popen[str] | None = field(default=None, repr=False)
 
     @property
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
 
+    @property
+    def log_path(self) -> Path:
+        return self.db_path.parent / "central.log"
+
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "central.cli", "serve", "--db", str(self.db_path),
-             "--listen", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "central.cli", "serve", "--db", str(self.db_path),
+                 "--listen", f"127.0.0.1:{self.port}", *self.tls_args],
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
         if not line.startswith("central listening on port "):
@@ -50,6 +57,13 @@ class CentralProcess:
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=20)
+        self.process = None
+
+    def kill(self) -> None:
+        """kill -9: no shutdown, no flushing; committed transactions must survive."""
+        if self.process is not None:
+            self.process.kill()
             self.process.wait(timeout=20)
         self.process = None
 

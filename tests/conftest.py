@@ -48,7 +48,10 @@ def make_till(tmp_path: Path, chain: Chain) -> Iterator[object]:
 
     def make(till_id: str, store_id: str) -> Till:
         database = Database(tmp_path / f"{till_id}.db")
-        client = SyncClient(chain.central.address, chain.tokens[till_id], timeout_s=5)
+        client = SyncClient(
+            chain.central.address, chain.tokens[till_id], till_id=till_id, store_id=store_id,
+            timeout_s=5,
+        )
         till = Till(TillService(database, till_id=till_id, store_id=store_id), client)
         made.append(till)
         return till

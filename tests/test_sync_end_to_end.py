@@ -154,7 +154,7 @@ def test_a_revoked_or_unknown_till_is_refused(chain: Chain, make_till: MakeTill)
     stranger = SyncClient(chain.central.address, "not-a-token", timeout_s=5)
     try:
         with pytest.raises(grpc.RpcError) as refused:
-            stranger.pull(0, 10)
+            list(stranger.subscribe(0))
         assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
     finally:
         stranger.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from central.storage.feed import FeedPosition
+from kassa.replication.hlc import ZERO, Stamp
 from kassa.sync.v1 import sync_pb2
 
 
@@ -20,6 +22,27 @@ class TillIdentity:
 class PushOutcome:
     acknowledged: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    clock: Stamp = ZERO
+
+
+@dataclass(frozen=True)
+class SnapshotSlice:
+    """One page of the snapshot: entities, the key after the last one (empty: done),
+    the feed position read before the page, and the entity count (first page only)."""
+
+    changes: list[sync_pb2.Change]
+    next_key: str
+    cursor: int
+    total: int
+
+
+@dataclass(frozen=True)
+class TillReport:
+    """What a till says of itself when it subscribes (shown by `central stores`)."""
+
+    cursor: int
+    pending_events: int
+    oldest_pending_ms: int
 
 
 class CentralStorage(Protocol):
@@ -31,8 +54,17 @@ class CentralStorage(Protocol):
     def apply_events(self, till: TillIdentity, events: list[sync_pb2.Event]) -> PushOutcome:
         """Apply pushed events exactly once each; events seen before are acknowledged again."""
 
-    def changes_after(self, cursor: int, limit: int) -> tuple[list[sync_pb2.Change], bool]:
-        """Up to ``limit`` changes after ``cursor``, and whether that reaches the newest."""
+    def feed_position(self) -> FeedPosition:
+        """The feed's head, horizon, the ledger checksum at head and central's clock."""
+
+    def changes_between(self, after: int, upto: int, limit: int) -> list[sync_pb2.Change]:
+        """Up to ``limit`` changes with ``after < seq <= upto``, oldest first."""
+
+    def snapshot_page(self, after: str, limit: int) -> SnapshotSlice:
+        """Up to ``limit`` entities in their current state, after the key ``after``."""
+
+    def record_contact(self, till: TillIdentity, report: TillReport | None) -> None:
+        """Note that the till called now, and what it reported."""
 
     def close(self) -> None:
         """Release the connection."""

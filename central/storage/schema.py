@@ -136,4 +136,49 @@ MIGRATIONS: list[tuple[int, str]] = [
         )
         """,
     ),
+    (
+        2,
+        # The feed position is a single row updated at the end of every transaction that
+        # appends changes: its lock (PostgreSQL: row lock until commit) hands out sequence
+        # numbers in commit order, so a cursor never skips a change that commits late.
+        # It also keeps the running ledger checksum and central's hybrid logical clock.
+        """
+        CREATE TABLE feed_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            head BIGINT NOT NULL,
+            horizon BIGINT NOT NULL,
+            entries BIGINT NOT NULL,
+            points BIGINT NOT NULL,
+            digest_sum BIGINT NOT NULL,
+            hlc TEXT NOT NULL
+        );
+        INSERT INTO feed_state (id, head, horizon, entries, points, digest_sum, hlc)
+            VALUES (1, (SELECT COALESCE(MAX(seq), 0) FROM changes), 0, 0, 0, 0,
+                    '000000000000000.0000000000');
+        ALTER TABLE events ADD COLUMN hlc TEXT NOT NULL DEFAULT '';
+        ALTER TABLE events ADD COLUMN repeats BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE tills ADD COLUMN last_contact TEXT;
+        ALTER TABLE tills ADD COLUMN last_cursor BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE tills ADD COLUMN pending_events BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE tills ADD COLUMN oldest_pending_ms BIGINT NOT NULL DEFAULT 0;
+        CREATE TABLE customer_versions (
+            customer_id TEXT NOT NULL REFERENCES customers(id),
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            hlc TEXT NOT NULL,
+            store_id TEXT NOT NULL,
+            PRIMARY KEY (customer_id, field)
+        );
+        CREATE TABLE overdrafts (
+            ledger_entry_id TEXT PRIMARY KEY REFERENCES ledger_entries(id),
+            customer_id TEXT NOT NULL REFERENCES customers(id),
+            store_id TEXT NOT NULL,
+            till_id TEXT NOT NULL,
+            points BIGINT NOT NULL,
+            balance_after BIGINT NOT NULL,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX overdrafts_customer ON overdrafts(customer_id)
+        """,
+    ),
 ]

@@ -1,46 +1,162 @@
-"""Applying central's changes and keeping the pull cursor in the same transaction."""
+"""Applying central's changes and keeping the feed cursor in the same transaction.
+
+Also the paged bootstrap (snapshot) and the ledger checksum the till compares with
+central's once caught up.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import UTC
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import sqlite_utils
 
+from edge.storage import outbox
 from edge.storage.database import Database
 from kassa.domain.search import search_key
+from kassa.replication import hlc
+from kassa.replication.checksum import LedgerSum, ledger_sum
+from kassa.replication.hlc import Stamp
 from kassa.sync.v1 import sync_pb2
 
 CURSOR_KEY = "pull_cursor"
+BOOTSTRAP_NEXT_KEY = "bootstrap_next"
+BOOTSTRAP_CURSOR_KEY = "bootstrap_cursor"
+BOOTSTRAP_DONE_KEY = "bootstrap_done"
+BOOTSTRAP_TOTAL_KEY = "bootstrap_total"
+SYNCED_KEY = "last_synced"
 log = logging.getLogger(__name__)
 
 
+def _get(database: Database, key: str) -> str | None:
+    value = database.scalar("SELECT value FROM sync_state WHERE key = ?", (key,))
+    return None if value is None else str(value)
+
+
+def _set(db: sqlite_utils.Database, key: str, value: str | int) -> None:
+    db.conn.execute(
+        "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, str(value)),
+    )
+
+
 def cursor(database: Database) -> int:
-    """Sequence number of the last change applied; 0 before the first pull."""
-    value = database.scalar("SELECT value FROM sync_state WHERE key = ?", (CURSOR_KEY,))
+    """Feed position of the last change applied; 0 before the first one."""
+    value = _get(database, CURSOR_KEY)
     return int(value) if value is not None else 0
 
 
 def apply_changes(database: Database, changes: Sequence[sync_pb2.Change]) -> int:
-    """Apply a page of changes and advance the cursor atomically; returns the new cursor.
+    """Apply changes and advance the cursor to the last one atomically; returns the cursor.
 
     Ledger entries are keyed by their id, so an entry this till made itself and
     later receives back from central is held once, never counted twice.
     """
     with database.write() as db:
-        position = cursor(database)
-        for change in changes:
-            if change.seq <= position:
-                continue
-            _apply(db, change)
-            position = change.seq
-        db.conn.execute(
-            "INSERT INTO sync_state (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (CURSOR_KEY, str(position)),
-        )
+        position = _apply_after(db, cursor(database), changes)
+        _set(db, CURSOR_KEY, position)
     return position
+
+
+def apply_batch(database: Database, batch: sync_pb2.ChangeBatch) -> int:
+    """Apply one message of the feed: its changes, the cursor it ends at and central's
+    clock, in one transaction; returns the new cursor."""
+    with database.write() as db:
+        position = max(_apply_after(db, cursor(database), batch.changes), batch.cursor)
+        _set(db, CURSOR_KEY, position)
+        _receive_clock(db, batch.central_time)
+    return position
+
+
+def _apply_after(
+    db: sqlite_utils.Database, position: int, changes: Sequence[sync_pb2.Change]
+) -> int:
+    for change in changes:
+        if change.seq <= position:
+            continue
+        _apply(db, change)
+        position = change.seq
+    return position
+
+
+def _receive_clock(db: sqlite_utils.Database, central: sync_pb2.HybridTime) -> None:
+    remote = Stamp(central.wall_ms, central.logical)
+    outbox.set_clock_in(db, hlc.receive(outbox.clock_in(db), remote, 0))
+
+
+def mark_synced(database: Database, at: datetime) -> None:
+    """Record a round that pushed everything, caught up and matched central's checksum."""
+    with database.write() as db:
+        _set(db, SYNCED_KEY, at.isoformat())
+
+
+def last_synced(database: Database) -> datetime | None:
+    value = _get(database, SYNCED_KEY)
+    return None if value is None else datetime.fromisoformat(value)
+
+
+@dataclass(frozen=True)
+class Bootstrap:
+    """Where a bootstrap stands: the next page key ("" = start) and entities applied."""
+
+    next_key: str
+    done: int
+    total: int
+
+
+def bootstrap_state(database: Database) -> Bootstrap | None:
+    """The bootstrap in progress (it survives restarts), or None."""
+    next_key = _get(database, BOOTSTRAP_NEXT_KEY)
+    if next_key is None:
+        return None
+    return Bootstrap(next_key, int(_get(database, BOOTSTRAP_DONE_KEY) or 0),
+                     int(_get(database, BOOTSTRAP_TOTAL_KEY) or 0))
+
+
+def start_bootstrap(database: Database) -> None:
+    """Begin (or restart) a bootstrap; the outbox and local facts are left alone."""
+    with database.write() as db:
+        _set(db, BOOTSTRAP_NEXT_KEY, "")
+        _set(db, BOOTSTRAP_DONE_KEY, 0)
+        db.conn.execute("DELETE FROM sync_state WHERE key IN (?, ?)",
+                        (BOOTSTRAP_CURSOR_KEY, BOOTSTRAP_TOTAL_KEY))
+
+
+def apply_snapshot_page(database: Database, page: sync_pb2.SnapshotPage) -> Bootstrap | None:
+    """Apply one snapshot page with the bootstrap's progress; after the last page the
+    cursor becomes the feed position of the first page. Returns the state, None when done."""
+    with database.write() as db:
+        for change in page.changes:
+            _apply(db, change)
+        first = _get(database, BOOTSTRAP_CURSOR_KEY)
+        start = page.cursor if first is None else min(int(first), page.cursor)
+        done = int(_get(database, BOOTSTRAP_DONE_KEY) or 0) + len(page.changes)
+        total = int(_get(database, BOOTSTRAP_TOTAL_KEY) or 0) or page.total
+        if page.next:
+            _set(db, BOOTSTRAP_NEXT_KEY, page.next)
+            _set(db, BOOTSTRAP_CURSOR_KEY, start)
+            _set(db, BOOTSTRAP_DONE_KEY, done)
+            _set(db, BOOTSTRAP_TOTAL_KEY, total)
+            return Bootstrap(page.next, done, total)
+        _set(db, CURSOR_KEY, start)
+        db.conn.execute(
+            "DELETE FROM sync_state WHERE key IN (?, ?, ?, ?)",
+            (BOOTSTRAP_NEXT_KEY, BOOTSTRAP_CURSOR_KEY, BOOTSTRAP_DONE_KEY, BOOTSTRAP_TOTAL_KEY),
+        )
+    return None
+
+
+def ledger_checksum(database: Database) -> LedgerSum:
+    """Checksum of the ledger entries central also holds: every entry except those still
+    in the outbox or quarantined (kassa.replication.checksum)."""
+    held = database.rows("SELECT id, customer_id, points FROM ledger_entries")
+    unsent = outbox.unsent_ledger_ids(database)
+    return ledger_sum(
+        (r["id"], r["customer_id"], r["points"]) for r in held if r["id"] not in unsent
+    )
 
 
 def _apply(db: sqlite_utils.Database, change: sync_pb2.Change) -> None:

@@ -1,19 +1,29 @@
-"""The till's gRPC client for central: deadlines, keepalive and quick reconnects."""
+"""The till's gRPC client for central: TLS, deadlines, keepalive and quick reconnects."""
 
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import grpc
 
+from kassa.replication.content import seal
 from kassa.sync.v1 import sync_pb2, sync_pb2_grpc
 
-# Unary calls are retried by gRPC itself on UNAVAILABLE, a bounded number of times.
+# Unary calls are retried by gRPC itself on UNAVAILABLE, a bounded number of times, with
+# exponential backoff and jitter. Subscribe is not: the runner resumes it from the cursor
+# the till stored (and under the fault suite a retried stream could outlive its deadline).
 _SERVICE_CONFIG = json.dumps(
     {
         "methodConfig": [
             {
-                "name": [{"service": "kassa.sync.v1.SyncService"}],
+                "name": [
+                    {"service": "kassa.sync.v1.SyncService", "method": "Push"},
+                    {"service": "kassa.sync.v1.SyncService", "method": "Snapshot"},
+                ],
                 "retryPolicy": {
                     "maxAttempts": 3,
                     "initialBackoff": "0.2s",
@@ -26,7 +36,8 @@ _SERVICE_CONFIG = json.dumps(
     }
 )
 
-# Keepalive agreed with central (central/server.py permits pings every 20 s).
+# Keepalive agreed with central: central/server.py permits pings every 20 s, with or
+# without calls in flight; the till pings every 30 s while it has calls open.
 CHANNEL_OPTIONS: list[tuple[str, object]] = [
     ("grpc.keepalive_time_ms", 30_000),
     ("grpc.keepalive_timeout_ms", 10_000),
@@ -36,34 +47,96 @@ CHANNEL_OPTIONS: list[tuple[str, object]] = [
     ("grpc.max_reconnect_backoff_ms", 3_000),
     ("grpc.service_config", _SERVICE_CONFIG),
     ("grpc.enable_retries", 1),
+    ("grpc.max_receive_message_length", 16 * 1024 * 1024),
 ]
 
 
-class SyncClient:
-    """Push and pull calls to central with this till's credential."""
+@dataclass(frozen=True)
+class ClientTls:
+    """Trust central's certificate through this CA; ``server_name`` if the address differs."""
 
-    def __init__(self, address: str, token: str, *, timeout_s: float = 10.0) -> None:
-        self._channel = grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
+    ca_file: Path
+    server_name: str = ""
+
+
+class SyncClient:
+    """Push, Subscribe and Snapshot calls to central with this till's credential.
+
+    ``till_id`` and ``store_id`` are stamped on events that do not carry them; central
+    refuses events whose claim differs from the credential.
+    """
+
+    def __init__(
+        self,
+        address: str,
+        token: str,
+        *,
+        till_id: str = "",
+        store_id: str = "",
+        timeout_s: float = 10.0,
+        stream_timeout_s: float = 120.0,
+        tls: ClientTls | None = None,
+    ) -> None:
+        if tls is None:
+            self._channel = grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
+        else:
+            credentials = grpc.ssl_channel_credentials(root_certificates=tls.ca_file.read_bytes())
+            options = list(CHANNEL_OPTIONS)
+            if tls.server_name:
+                options.append(("grpc.ssl_target_name_override", tls.server_name))
+            self._channel = grpc.secure_channel(address, credentials, options=options)
         self._stub = sync_pb2_grpc.SyncServiceStub(self._channel)
         self._metadata = (("authorization", f"Bearer {token}"),)
+        self._till_id, self._store_id = till_id, store_id
         self._timeout_s = timeout_s
+        self._stream_timeout_s = stream_timeout_s
 
     def push(self, payloads: list[bytes]) -> sync_pb2.PushReply:
-        """Send serialized outbox events as one batch."""
-        request = sync_pb2.PushRequest(events=[sync_pb2.Event.FromString(p) for p in payloads])
+        """Send serialized outbox events as one batch, each with its claim and content hash."""
+        events = []
+        for payload in payloads:
+            event = sync_pb2.Event.FromString(payload)
+            event.till_id = event.till_id or self._till_id
+            event.store_id = event.store_id or self._store_id
+            seal(event)
+            events.append(event)
         reply: sync_pb2.PushReply = self._stub.Push(
-            request, timeout=self._timeout_s, metadata=self._metadata
-        )
-        return reply
-
-    def pull(self, cursor: int, limit: int) -> sync_pb2.PullReply:
-        """Changes after ``cursor``, at most ``limit`` of them."""
-        reply: sync_pb2.PullReply = self._stub.Pull(
-            sync_pb2.PullRequest(cursor=cursor, limit=limit),
-            timeout=self._timeout_s,
+            sync_pb2.PushRequest(events=events), timeout=self._timeout_s,
             metadata=self._metadata,
         )
         return reply
+
+    def subscribe(
+        self, cursor: int, *, batch_size: int = 500, pending: int = 0, oldest_pending_ms: int = 0
+    ) -> Iterator[sync_pb2.ChangeBatch]:
+        """The feed after ``cursor`` until caught up (or one message saying resync).
+
+        A watchdog cancels the stream shortly after its deadline, should the deadline
+        itself not end a stream whose connection was cut at an unlucky moment.
+        """
+        request = sync_pb2.SubscribeRequest(
+            cursor=cursor, batch_size=batch_size, pending_events=pending,
+            oldest_pending_age_ms=oldest_pending_ms,
+        )
+        call = self._stub.Subscribe(
+            request, timeout=self._stream_timeout_s, metadata=self._metadata
+        )
+        watchdog = threading.Timer(self._stream_timeout_s + 1.0, call.cancel)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            yield from call
+        finally:
+            watchdog.cancel()
+            call.cancel()
+
+    def snapshot(self, after: str, limit: int) -> sync_pb2.SnapshotPage:
+        """One page of central's current state after the page key ``after``."""
+        page: sync_pb2.SnapshotPage = self._stub.Snapshot(
+            sync_pb2.SnapshotRequest(after=after, limit=limit), timeout=self._timeout_s,
+            metadata=self._metadata,
+        )
+        return page
 
     def close(self) -> None:
         self._channel.close()

@@ -4,10 +4,11 @@ isort:skip_file
 The contract between a till (edge) and the central server, version 1.
 
 Tills push facts they created (closed sales and their ledger entries) from
-their outbox, and pull what central holds (catalog, customers, cards,
+their outbox, and subscribe to what central holds (catalog, customers, cards,
 programs and every till's ledger entries) from a cursor they persist.
 Money is always integer minor units; quantities are integer thousandths.
 Every till-made id is a time-ordered UUID (version 7) in canonical text form.
+docs/sync.md explains the guarantees and the reasoning behind them.
 """
 
 from collections import abc as _abc
@@ -26,6 +27,32 @@ else:
     from typing_extensions import TypeAlias as _TypeAlias, Never as _Never
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+@_typing.final
+class HybridTime(_message.Message):
+    """A hybrid logical clock stamp: wall time in ms, and a counter that orders
+    stamps within one millisecond (and when a clock runs behind what it has seen).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    WALL_MS_FIELD_NUMBER: _builtins.int
+    LOGICAL_FIELD_NUMBER: _builtins.int
+    wall_ms: _builtins.int
+    logical: _builtins.int
+    def __init__(
+        self,
+        *,
+        wall_ms: _builtins.int = ...,
+        logical: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["logical", b"logical", "wall_ms", b"wall_ms"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___HybridTime: _TypeAlias = HybridTime  # noqa: Y015
 
 @_typing.final
 class PushRequest(_message.Message):
@@ -53,6 +80,12 @@ class PushReply(_message.Message):
 
     ACKNOWLEDGED_IDS_FIELD_NUMBER: _builtins.int
     REJECTED_FIELD_NUMBER: _builtins.int
+    FORGET_THROUGH_FIELD_NUMBER: _builtins.int
+    CENTRAL_TIME_FIELD_NUMBER: _builtins.int
+    forget_through: _builtins.str
+    """The till may forget every event of the push up to and including this one:
+    acknowledged ones from its outbox, rejected ones into quarantine.
+    """
     @_builtins.property
     def acknowledged_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Events that are now durably held by central (newly applied or seen before)."""
@@ -61,15 +94,21 @@ class PushReply(_message.Message):
     def rejected(self) -> _containers.RepeatedCompositeFieldContainer[Global___Rejection]:
         """Events central refused, with the reason; the till keeps them aside."""
 
+    @_builtins.property
+    def central_time(self) -> Global___HybridTime:
+        """Central's clock after this push, for the till's hybrid logical clock."""
+
     def __init__(
         self,
         *,
         acknowledged_ids: _abc.Iterable[_builtins.str] | None = ...,
         rejected: _abc.Iterable[Global___Rejection] | None = ...,
+        forget_through: _builtins.str = ...,
+        central_time: Global___HybridTime | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["central_time", b"central_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acknowledged_ids", b"acknowledged_ids", "rejected", b"rejected"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acknowledged_ids", b"acknowledged_ids", "central_time", b"central_time", "forget_through", b"forget_through", "rejected", b"rejected"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -103,14 +142,32 @@ class Event(_message.Message):
 
     ID_FIELD_NUMBER: _builtins.int
     CREATED_AT_FIELD_NUMBER: _builtins.int
+    STORE_ID_FIELD_NUMBER: _builtins.int
+    TILL_ID_FIELD_NUMBER: _builtins.int
+    HLC_FIELD_NUMBER: _builtins.int
+    CONTENT_HASH_FIELD_NUMBER: _builtins.int
     SALE_CLOSED_FIELD_NUMBER: _builtins.int
     SHIFT_OPENED_FIELD_NUMBER: _builtins.int
     SHIFT_CLOSED_FIELD_NUMBER: _builtins.int
     CASH_MOVEMENT_FIELD_NUMBER: _builtins.int
     CUSTOMER_REGISTERED_FIELD_NUMBER: _builtins.int
+    CUSTOMER_UPDATED_FIELD_NUMBER: _builtins.int
     id: _builtins.str
+    store_id: _builtins.str
+    """Store and till the event claims to come from; central takes both from the
+    till's credential and refuses a push whose claim differs.
+    """
+    till_id: _builtins.str
+    content_hash: _builtins.str
+    """Lowercase hex SHA-256 of this event serialized deterministically with
+    content_hash empty: a retry has the same hash, a reused id another.
+    """
     @_builtins.property
     def created_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def hlc(self) -> Global___HybridTime:
+        """Stamped when the event was stored at the till; orders customer field edits."""
+
     @_builtins.property
     def sale_closed(self) -> Global___SaleClosed: ...
     @_builtins.property
@@ -121,26 +178,81 @@ class Event(_message.Message):
     def cash_movement(self) -> Global___CashMovement: ...
     @_builtins.property
     def customer_registered(self) -> Global___CustomerRegistered: ...
+    @_builtins.property
+    def customer_updated(self) -> Global___CustomerUpdated: ...
     def __init__(
         self,
         *,
         id: _builtins.str = ...,
         created_at: _timestamp_pb2.Timestamp | None = ...,
+        store_id: _builtins.str = ...,
+        till_id: _builtins.str = ...,
+        hlc: Global___HybridTime | None = ...,
+        content_hash: _builtins.str = ...,
         sale_closed: Global___SaleClosed | None = ...,
         shift_opened: Global___ShiftOpened | None = ...,
         shift_closed: Global___ShiftClosed | None = ...,
         cash_movement: Global___CashMovement | None = ...,
         customer_registered: Global___CustomerRegistered | None = ...,
+        customer_updated: Global___CustomerUpdated | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "cash_movement", b"cash_movement", "created_at", b"created_at", "customer_registered", b"customer_registered", "sale_closed", b"sale_closed", "shift_closed", b"shift_closed", "shift_opened", b"shift_opened"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "cash_movement", b"cash_movement", "created_at", b"created_at", "customer_registered", b"customer_registered", "customer_updated", b"customer_updated", "hlc", b"hlc", "sale_closed", b"sale_closed", "shift_closed", b"shift_closed", "shift_opened", b"shift_opened"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "cash_movement", b"cash_movement", "created_at", b"created_at", "customer_registered", b"customer_registered", "id", b"id", "sale_closed", b"sale_closed", "shift_closed", b"shift_closed", "shift_opened", b"shift_opened"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "cash_movement", b"cash_movement", "content_hash", b"content_hash", "created_at", b"created_at", "customer_registered", b"customer_registered", "customer_updated", b"customer_updated", "hlc", b"hlc", "id", b"id", "sale_closed", b"sale_closed", "shift_closed", b"shift_closed", "shift_opened", b"shift_opened", "store_id", b"store_id", "till_id", b"till_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_body: _TypeAlias = _typing.Literal["sale_closed", "shift_opened", "shift_closed", "cash_movement", "customer_registered"]  # noqa: Y015
+    _WhichOneofReturnType_body: _TypeAlias = _typing.Literal["sale_closed", "shift_opened", "shift_closed", "cash_movement", "customer_registered", "customer_updated"]  # noqa: Y015
     _WhichOneofArgType_body: _TypeAlias = _typing.Literal["body", b"body"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_body) -> _WhichOneofReturnType_body | None: ...
 
 Global___Event: _TypeAlias = Event  # noqa: Y015
+
+@_typing.final
+class CustomerUpdated(_message.Message):
+    """Customer fields edited at a till; central merges each field by HLC stamp,
+    then store id; withdrawing a mailing consent wins a tie.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_FIELD_NUMBER: _builtins.int
+    FIELDS_FIELD_NUMBER: _builtins.int
+    CONSENT_EMAIL_FIELD_NUMBER: _builtins.int
+    CONSENT_SMS_FIELD_NUMBER: _builtins.int
+    CASHIER_ID_FIELD_NUMBER: _builtins.int
+    consent_email: _builtins.bool
+    consent_sms: _builtins.bool
+    cashier_id: _builtins.str
+    @_builtins.property
+    def customer(self) -> Global___Customer:
+        """The customer's id and the new values of the fields named in `fields`."""
+
+    @_builtins.property
+    def fields(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Names of Customer fields this edit sets: surname, first_name, patronymic, phone, email."""
+
+    def __init__(
+        self,
+        *,
+        customer: Global___Customer | None = ...,
+        fields: _abc.Iterable[_builtins.str] | None = ...,
+        consent_email: _builtins.bool | None = ...,
+        consent_sms: _builtins.bool | None = ...,
+        cashier_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_consent_email", b"_consent_email", "_consent_sms", b"_consent_sms", "consent_email", b"consent_email", "consent_sms", b"consent_sms", "customer", b"customer"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_consent_email", b"_consent_email", "_consent_sms", b"_consent_sms", "cashier_id", b"cashier_id", "consent_email", b"consent_email", "consent_sms", b"consent_sms", "customer", b"customer", "fields", b"fields"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__consent_email: _TypeAlias = _typing.Literal["consent_email"]  # noqa: Y015
+    _WhichOneofArgType__consent_email: _TypeAlias = _typing.Literal["_consent_email", b"_consent_email"]  # noqa: Y015
+    _WhichOneofReturnType__consent_sms: _TypeAlias = _typing.Literal["consent_sms"]  # noqa: Y015
+    _WhichOneofArgType__consent_sms: _TypeAlias = _typing.Literal["_consent_sms", b"_consent_sms"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__consent_email) -> _WhichOneofReturnType__consent_email | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__consent_sms) -> _WhichOneofReturnType__consent_sms | None: ...
+
+Global___CustomerUpdated: _TypeAlias = CustomerUpdated  # noqa: Y015
 
 @_typing.final
 class ShiftOpened(_message.Message):
@@ -453,51 +565,166 @@ class LedgerEntry(_message.Message):
 Global___LedgerEntry: _TypeAlias = LedgerEntry  # noqa: Y015
 
 @_typing.final
-class PullRequest(_message.Message):
+class SubscribeRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     CURSOR_FIELD_NUMBER: _builtins.int
-    LIMIT_FIELD_NUMBER: _builtins.int
+    BATCH_SIZE_FIELD_NUMBER: _builtins.int
+    PENDING_EVENTS_FIELD_NUMBER: _builtins.int
+    OLDEST_PENDING_AGE_MS_FIELD_NUMBER: _builtins.int
     cursor: _builtins.int
-    """Highest sequence number the till has applied; 0 on first start."""
-    limit: _builtins.int
+    """Position of the last change the till has applied; 0 on first start."""
+    batch_size: _builtins.int
+    """Changes per message the till wants; central caps it."""
+    pending_events: _builtins.int
+    """Events waiting in the till's outbox and the age of the oldest, for `central stores`."""
+    oldest_pending_age_ms: _builtins.int
     def __init__(
         self,
         *,
         cursor: _builtins.int = ...,
-        limit: _builtins.int = ...,
+        batch_size: _builtins.int = ...,
+        pending_events: _builtins.int = ...,
+        oldest_pending_age_ms: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["cursor", b"cursor", "limit", b"limit"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["batch_size", b"batch_size", "cursor", b"cursor", "oldest_pending_age_ms", b"oldest_pending_age_ms", "pending_events", b"pending_events"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___PullRequest: _TypeAlias = PullRequest  # noqa: Y015
+Global___SubscribeRequest: _TypeAlias = SubscribeRequest  # noqa: Y015
 
 @_typing.final
-class PullReply(_message.Message):
+class ChangeBatch(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     CHANGES_FIELD_NUMBER: _builtins.int
+    CURSOR_FIELD_NUMBER: _builtins.int
     CAUGHT_UP_FIELD_NUMBER: _builtins.int
+    CHECKSUM_FIELD_NUMBER: _builtins.int
+    RESYNC_REQUIRED_FIELD_NUMBER: _builtins.int
+    CENTRAL_TIME_FIELD_NUMBER: _builtins.int
+    cursor: _builtins.int
+    """The till's position once it has applied this batch."""
     caught_up: _builtins.bool
-    """True when no change after the last one returned exists yet."""
+    """Last message of the stream: everything up to `cursor` has been sent."""
+    resync_required: _builtins.bool
+    """The cursor is older than the oldest change central keeps: bootstrap from Snapshot."""
     @_builtins.property
     def changes(self) -> _containers.RepeatedCompositeFieldContainer[Global___Change]: ...
+    @_builtins.property
+    def checksum(self) -> Global___LedgerChecksum:
+        """On the caught_up message: what the till's ledger must add up to at `cursor`."""
+
+    @_builtins.property
+    def central_time(self) -> Global___HybridTime: ...
     def __init__(
         self,
         *,
         changes: _abc.Iterable[Global___Change] | None = ...,
+        cursor: _builtins.int = ...,
         caught_up: _builtins.bool = ...,
+        checksum: Global___LedgerChecksum | None = ...,
+        resync_required: _builtins.bool = ...,
+        central_time: Global___HybridTime | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["central_time", b"central_time", "checksum", b"checksum"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["caught_up", b"caught_up", "changes", b"changes"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["caught_up", b"caught_up", "central_time", b"central_time", "changes", b"changes", "checksum", b"checksum", "cursor", b"cursor", "resync_required", b"resync_required"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___PullReply: _TypeAlias = PullReply  # noqa: Y015
+Global___ChangeBatch: _TypeAlias = ChangeBatch  # noqa: Y015
+
+@_typing.final
+class LedgerChecksum(_message.Message):
+    """Ledger entries held, their points, and the sum of their digests: the first 4
+    bytes of SHA-256("<id>|<customer_id>|<points>") read as an unsigned big-endian
+    integer. Order does not matter, so a till computes it from its own rows.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENTRIES_FIELD_NUMBER: _builtins.int
+    POINTS_FIELD_NUMBER: _builtins.int
+    DIGEST_SUM_FIELD_NUMBER: _builtins.int
+    entries: _builtins.int
+    points: _builtins.int
+    digest_sum: _builtins.int
+    def __init__(
+        self,
+        *,
+        entries: _builtins.int = ...,
+        points: _builtins.int = ...,
+        digest_sum: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["digest_sum", b"digest_sum", "entries", b"entries", "points", b"points"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LedgerChecksum: _TypeAlias = LedgerChecksum  # noqa: Y015
+
+@_typing.final
+class SnapshotRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    AFTER_FIELD_NUMBER: _builtins.int
+    LIMIT_FIELD_NUMBER: _builtins.int
+    after: _builtins.str
+    """`next` of the previous page; empty for the first page."""
+    limit: _builtins.int
+    def __init__(
+        self,
+        *,
+        after: _builtins.str = ...,
+        limit: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["after", b"after", "limit", b"limit"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SnapshotRequest: _TypeAlias = SnapshotRequest  # noqa: Y015
+
+@_typing.final
+class SnapshotPage(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CHANGES_FIELD_NUMBER: _builtins.int
+    NEXT_FIELD_NUMBER: _builtins.int
+    CURSOR_FIELD_NUMBER: _builtins.int
+    TOTAL_FIELD_NUMBER: _builtins.int
+    next: _builtins.str
+    """Pass as `after` for the next page; empty on the last page."""
+    cursor: _builtins.int
+    """The feed position when this page was read: a till subscribes from the
+    position of its first page, replaying what changed while it bootstrapped.
+    """
+    total: _builtins.int
+    """Entities in the whole snapshot (for a progress bar)."""
+    @_builtins.property
+    def changes(self) -> _containers.RepeatedCompositeFieldContainer[Global___Change]:
+        """Entities in their current state (seq is 0), in a stable order."""
+
+    def __init__(
+        self,
+        *,
+        changes: _abc.Iterable[Global___Change] | None = ...,
+        next: _builtins.str = ...,
+        cursor: _builtins.int = ...,
+        total: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["changes", b"changes", "cursor", b"cursor", "next", b"next", "total", b"total"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SnapshotPage: _TypeAlias = SnapshotPage  # noqa: Y015
 
 @_typing.final
 class Change(_message.Message):

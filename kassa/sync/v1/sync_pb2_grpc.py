@@ -39,10 +39,15 @@ class SyncServiceStub:
                 request_serializer=kassa_dot_sync_dot_v1_dot_sync__pb2.PushRequest.SerializeToString,
                 response_deserializer=kassa_dot_sync_dot_v1_dot_sync__pb2.PushReply.FromString,
                 _registered_method=True)
-        self.Pull = channel.unary_unary(
-                '/kassa.sync.v1.SyncService/Pull',
-                request_serializer=kassa_dot_sync_dot_v1_dot_sync__pb2.PullRequest.SerializeToString,
-                response_deserializer=kassa_dot_sync_dot_v1_dot_sync__pb2.PullReply.FromString,
+        self.Subscribe = channel.unary_stream(
+                '/kassa.sync.v1.SyncService/Subscribe',
+                request_serializer=kassa_dot_sync_dot_v1_dot_sync__pb2.SubscribeRequest.SerializeToString,
+                response_deserializer=kassa_dot_sync_dot_v1_dot_sync__pb2.ChangeBatch.FromString,
+                _registered_method=True)
+        self.Snapshot = channel.unary_unary(
+                '/kassa.sync.v1.SyncService/Snapshot',
+                request_serializer=kassa_dot_sync_dot_v1_dot_sync__pb2.SnapshotRequest.SerializeToString,
+                response_deserializer=kassa_dot_sync_dot_v1_dot_sync__pb2.SnapshotPage.FromString,
                 _registered_method=True)
 
 
@@ -57,8 +62,18 @@ class SyncServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def Pull(self, request, context):
-        """Changes with a sequence number greater than the cursor, oldest first.
+    def Subscribe(self, request, context):
+        """Changes after the cursor, oldest first, in batches; the last message is
+        marked caught_up and carries the checksum of what the till should hold.
+        A cursor central no longer serves gets one message with resync_required.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Snapshot(self, request, context):
+        """One page of central's current state, to bootstrap a new till or one
+        whose cursor central no longer serves.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -72,10 +87,15 @@ def add_SyncServiceServicer_to_server(servicer, server):
                     request_deserializer=kassa_dot_sync_dot_v1_dot_sync__pb2.PushRequest.FromString,
                     response_serializer=kassa_dot_sync_dot_v1_dot_sync__pb2.PushReply.SerializeToString,
             ),
-            'Pull': grpc.unary_unary_rpc_method_handler(
-                    servicer.Pull,
-                    request_deserializer=kassa_dot_sync_dot_v1_dot_sync__pb2.PullRequest.FromString,
-                    response_serializer=kassa_dot_sync_dot_v1_dot_sync__pb2.PullReply.SerializeToString,
+            'Subscribe': grpc.unary_stream_rpc_method_handler(
+                    servicer.Subscribe,
+                    request_deserializer=kassa_dot_sync_dot_v1_dot_sync__pb2.SubscribeRequest.FromString,
+                    response_serializer=kassa_dot_sync_dot_v1_dot_sync__pb2.ChangeBatch.SerializeToString,
+            ),
+            'Snapshot': grpc.unary_unary_rpc_method_handler(
+                    servicer.Snapshot,
+                    request_deserializer=kassa_dot_sync_dot_v1_dot_sync__pb2.SnapshotRequest.FromString,
+                    response_serializer=kassa_dot_sync_dot_v1_dot_sync__pb2.SnapshotPage.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -116,7 +136,34 @@ class SyncService:
             _registered_method=True)
 
     @staticmethod
-    def Pull(request,
+    def Subscribe(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/kassa.sync.v1.SyncService/Subscribe',
+            kassa_dot_sync_dot_v1_dot_sync__pb2.SubscribeRequest.SerializeToString,
+            kassa_dot_sync_dot_v1_dot_sync__pb2.ChangeBatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Snapshot(request,
             target,
             options=(),
             channel_credentials=None,
@@ -129,9 +176,9 @@ class SyncService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/kassa.sync.v1.SyncService/Pull',
-            kassa_dot_sync_dot_v1_dot_sync__pb2.PullRequest.SerializeToString,
-            kassa_dot_sync_dot_v1_dot_sync__pb2.PullReply.FromString,
+            '/kassa.sync.v1.SyncService/Snapshot',
+            kassa_dot_sync_dot_v1_dot_sync__pb2.SnapshotRequest.SerializeToString,
+            kassa_dot_sync_dot_v1_dot_sync__pb2.SnapshotPage.FromString,
             options,
             channel_credentials,
             insecure,

@@ -4,10 +4,11 @@ isort:skip_file
 The contract between a till (edge) and the central server, version 1.
 
 Tills push facts they created (closed sales and their ledger entries) from
-their outbox, and pull what central holds (catalog, customers, cards,
+their outbox, and subscribe to what central holds (catalog, customers, cards,
 programs and every till's ledger entries) from a cursor they persist.
 Money is always integer minor units; quantities are integer thousandths.
 Every till-made id is a time-ordered UUID (version 7) in canonical text form.
+docs/sync.md explains the guarantees and the reasoning behind them.
 """
 
 from collections import abc as _abc
@@ -42,8 +43,15 @@ class SyncServiceStub:
     """Apply a batch of outbox events. Applying an event id seen before has no
     further effect; the reply lists every id the till may forget.
     """
-    Pull: _grpc.UnaryUnaryMultiCallable[_sync_pb2.PullRequest, _sync_pb2.PullReply]
-    """Changes with a sequence number greater than the cursor, oldest first."""
+    Subscribe: _grpc.UnaryStreamMultiCallable[_sync_pb2.SubscribeRequest, _sync_pb2.ChangeBatch]
+    """Changes after the cursor, oldest first, in batches; the last message is
+    marked caught_up and carries the checksum of what the till should hold.
+    A cursor central no longer serves gets one message with resync_required.
+    """
+    Snapshot: _grpc.UnaryUnaryMultiCallable[_sync_pb2.SnapshotRequest, _sync_pb2.SnapshotPage]
+    """One page of central's current state, to bootstrap a new till or one
+    whose cursor central no longer serves.
+    """
 
 @_typing.type_check_only
 class SyncServiceAsyncStub(SyncServiceStub):
@@ -52,8 +60,15 @@ class SyncServiceAsyncStub(SyncServiceStub):
     """Apply a batch of outbox events. Applying an event id seen before has no
     further effect; the reply lists every id the till may forget.
     """
-    Pull: _aio.UnaryUnaryMultiCallable[_sync_pb2.PullRequest, _sync_pb2.PullReply]  # type: ignore[assignment]
-    """Changes with a sequence number greater than the cursor, oldest first."""
+    Subscribe: _aio.UnaryStreamMultiCallable[_sync_pb2.SubscribeRequest, _sync_pb2.ChangeBatch]  # type: ignore[assignment]
+    """Changes after the cursor, oldest first, in batches; the last message is
+    marked caught_up and carries the checksum of what the till should hold.
+    A cursor central no longer serves gets one message with resync_required.
+    """
+    Snapshot: _aio.UnaryUnaryMultiCallable[_sync_pb2.SnapshotRequest, _sync_pb2.SnapshotPage]  # type: ignore[assignment]
+    """One page of central's current state, to bootstrap a new till or one
+    whose cursor central no longer serves.
+    """
 
 class SyncServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -67,11 +82,24 @@ class SyncServiceServicer(metaclass=_abc_1.ABCMeta):
         """
 
     @_abc_1.abstractmethod
-    def Pull(
+    def Subscribe(
         self,
-        request: _sync_pb2.PullRequest,
+        request: _sync_pb2.SubscribeRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_sync_pb2.PullReply, _abc.Awaitable[_sync_pb2.PullReply]]:
-        """Changes with a sequence number greater than the cursor, oldest first."""
+    ) -> _typing.Union[_abc.Iterator[_sync_pb2.ChangeBatch], _abc.AsyncIterator[_sync_pb2.ChangeBatch]]:
+        """Changes after the cursor, oldest first, in batches; the last message is
+        marked caught_up and carries the checksum of what the till should hold.
+        A cursor central no longer serves gets one message with resync_required.
+        """
+
+    @_abc_1.abstractmethod
+    def Snapshot(
+        self,
+        request: _sync_pb2.SnapshotRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_sync_pb2.SnapshotPage, _abc.Awaitable[_sync_pb2.SnapshotPage]]:
+        """One page of central's current state, to bootstrap a new till or one
+        whose cursor central no longer serves.
+        """
 
 def add_SyncServiceServicer_to_server(servicer: SyncServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,0 +1,140 @@
+"""Benchmark: N tills back from offline, each with K sales waiting, converging on central.
+
+Run from the repository root: ``.venv/bin/python bench/bench_sync_converge.py``
+(defaults: 10 tills x 500 sales, 3 rounds; the issue's target is 50 x 2,000 - pass
+--tills 50 --sales 2000 for it). Each till is a separate process with its own SQLite
+file, talking real gRPC to a central process on 127.0.0.1. The sales are made offline
+before the clock starts; the clock stops when every till has pushed everything,
+caught up with the feed twice (the second round after every till has pushed) and
+matched central's ledger checksum. Prints median and spread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from central.demo import enrol, load_demo_catalog
+from central.storage.sqlite import SqliteStorage
+from edge.services.till import CardScan, ProductScan, TillService
+from edge.storage.database import Database
+from edge.sync.client import SyncClient
+from edge.sync.runner import sync_once
+from kassa.domain.cart import Cart
+from kassa.domain.sale import Tender
+from tests.central_process import CentralProcess
+
+CARDS = ["2000000000015", "2000000000022", "2000000000039"]
+
+
+def worker(db: str, address: str, token: str, till: str) -> None:
+    """Sync until everything is pushed, then wait for "again" and sync once more."""
+    database = Database(Path(db))
+    client = SyncClient(
+        address, token, till_id=till, store_id="kyiv-1", timeout_s=30, stream_timeout_s=300
+    )
+    sync_once(database, client)
+    print("pushed", flush=True)
+    sys.stdin.readline()
+    sync_once(database, client)  # raises if the ledger checksum differs from central's
+    print("converged", flush=True)
+
+
+def prepare(folder: Path, tills: int, sales: int) -> tuple[CentralProcess, dict[str, str]]:
+    storage = SqliteStorage(folder / "central.db")
+    try:
+        load_demo_catalog(storage)
+        tokens = {f"T{n}": enrol(storage, f"T{n}", "kyiv-1") for n in range(tills)}
+    finally:
+        storage.close()
+    central = CentralProcess(folder / "central.db")
+    central.start()
+    for till, token in tokens.items():
+        database = Database(folder / f"{till}.db")
+        client = SyncClient(central.address, token, till_id=till, store_id="kyiv-1")
+        sync_once(database, client)  # catalog and customers, while still "online"
+        client.close()
+        service = TillService(database, till_id=till, store_id="kyiv-1")
+        bread, coffee = service.scan("4820000000017"), service.scan("4820000000062")
+        assert isinstance(bread, ProductScan) and isinstance(coffee, ProductScan)
+        for n in range(sales):
+            cart = Cart()
+            cart.add(bread.product)
+            cart.add(coffee.product)
+            card = service.scan(CARDS[n % 3])
+            assert isinstance(card, CardScan)
+            service.close_sale(cart, Tender(cash=30000), card.customer)
+        database.close()
+    return central, tokens
+
+
+def one_round(tills: int, sales: int) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        central, tokens = prepare(folder, tills, sales)
+        try:
+            start = time.perf_counter()
+            procs = [
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--worker",
+                        str(folder / f"{till}.db"),
+                        central.address,
+                        token,
+                        till,
+                    ],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+                for till, token in tokens.items()
+            ]
+            for proc in procs:
+                assert proc.stdout is not None and proc.stdout.readline().strip() == "pushed"
+            pushed = time.perf_counter() - start
+            for proc in procs:
+                assert proc.stdin is not None
+                proc.stdin.write("again\n")
+                proc.stdin.flush()
+            for proc in procs:
+                assert proc.stdout is not None
+                assert proc.stdout.readline().strip() == "converged"
+                proc.wait(timeout=60)
+            return pushed, time.perf_counter() - start
+        finally:
+            central.stop()
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        worker(*sys.argv[2:6])
+        return
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tills", type=int, default=10)
+    parser.add_argument("--sales", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} CPUs; {args.tills} tills x {args.sales} offline sales")
+    results = [one_round(args.tills, args.sales) for _ in range(args.rounds)]
+    for name, values in (
+        ("all pushed", [r[0] for r in results]),
+        ("all converged", [r[1] for r in results]),
+    ):
+        print(
+            f"{name}: median {statistics.median(values):.2f} s "
+            f"(min {min(values):.2f}, max {max(values):.2f}, {len(values)} rounds)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Central's change feed: appended inside write transactions, numbered in commit order.
+
+Changes of a transaction are buffered and numbered just before it commits, by one
+UPDATE of the single ``feed_state`` row. That row lock is held until commit (SQLite
+serialises writers anyway; PostgreSQL holds row locks to the end of the transaction),
+so a change with a lower sequence number is always committed before one with a
+higher number, and a reader that sees ``head`` sees every change up to it. A cursor
+therefore never skips a change that commits late, with any number of central
+processes. The same row keeps the running ledger checksum and central's clock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from google.protobuf.message import Message
+
+from kassa.replication.checksum import LedgerSum, entry_digest
+from kassa.replication.hlc import Stamp
+from kassa.sync.v1 import sync_pb2
+
+CHANGE_TYPES: dict[str, type[Message]] = {
+    "category": sync_pb2.Category,
+    "cashier": sync_pb2.Cashier,
+    "product": sync_pb2.Product,
+    "customer": sync_pb2.Customer,
+    "card": sync_pb2.Card,
+    "ledger_entry": sync_pb2.LedgerEntry,
+    "loyalty_program": sync_pb2.LoyaltyProgram,
+    "store": sync_pb2.Store,
+}
+
+
+@dataclass(frozen=True)
+class FeedPosition:
+    """What a subscriber may be served: changes in (horizon, head], checksum at head."""
+
+    head: int
+    horizon: int
+    checksum: LedgerSum
+    clock: Stamp
+
+
+def read_position(conn: sqlite3.Connection) -> FeedPosition:
+    head, horizon, entries, points, digests, hlc = conn.execute(
+        "SELECT head, horizon, entries, points, digest_sum, hlc FROM feed_state WHERE id = 1"
+    ).fetchone()
+    return FeedPosition(head, horizon, LedgerSum(entries, points, digests), Stamp.decode(hlc))
+
+
+@dataclass
+class FeedBuffer:
+    """Changes of one transaction, waiting for their numbers."""
+
+    changes: list[tuple[str, str, bytes]] = field(default_factory=list)
+    ledger: list[sync_pb2.LedgerEntry] = field(default_factory=list)
+
+    def add(self, kind: str, entity_id: str, message: Message) -> None:
+        self.changes.append((kind, entity_id, message.SerializeToString(deterministic=True)))
+        if isinstance(message, sync_pb2.LedgerEntry):
+            self.ledger.append(message)
+
+    def mark(self) -> tuple[int, int]:
+        return len(self.changes), len(self.ledger)
+
+    def rollback(self, mark: tuple[int, int]) -> None:
+        """Drop what was added after ``mark`` (the event that added it was rejected)."""
+        del self.changes[mark[0]:]
+        del self.ledger[mark[1]:]
+
+    def flush(self, conn: sqlite3.Connection, clock: Stamp) -> int:
+        """Number and write the changes, advance the checksum and the clock; returns head."""
+        digests = sum(entry_digest(e.id, e.customer_id, e.points) for e in self.ledger)
+        conn.execute(
+            "UPDATE feed_state SET head = head + ?, entries = entries + ?, points = points + ?, "
+            "digest_sum = digest_sum + ?, hlc = CASE WHEN hlc < ? THEN ? ELSE hlc END "
+            "WHERE id = 1",
+            (len(self.changes), len(self.ledger), sum(e.points for e in self.ledger), digests,
+             clock.encode(), clock.encode()),
+        )
+        head = int(conn.execute("SELECT head FROM feed_state WHERE id = 1").fetchone()[0])
+        first = head - len(self.changes) + 1
+        conn.executemany(
+            "INSERT INTO changes (seq, kind, entity_id, payload) VALUES (?, ?, ?, ?)",
+            [(first + i, *change) for i, change in enumerate(self.changes)],
+        )
+        self.changes.clear()
+        self.ledger.clear()
+        return head
+
+
+def decode_change(seq: int, kind: str, payload: bytes) -> sync_pb2.Change:
+    change = sync_pb2.Change(seq=seq)
+    getattr(change, kind).CopyFrom(CHANGE_TYPES[kind].FromString(payload))
+    return change
+
+
+def changes_between(
+    conn: sqlite3.Connection, after: int, upto: int, limit: int
+) -> list[sync_pb2.Change]:
+    """Up to ``limit`` changes with ``after < seq <= upto``, oldest first."""
+    rows = conn.execute(
+        "SELECT seq, kind, payload FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+        (after, upto, limit),
+    ).fetchall()
+    return [decode_change(seq, kind, payload) for seq, kind, payload in rows]
+
+
+def compact(conn: sqlite3.Connection, through: int) -> int:
+    """Forget changes up to ``through``; cursors below it must resync. Returns rows removed."""
+    head = read_position(conn).head
+    through = min(through, head)
+    removed = conn.execute("DELETE FROM changes WHERE seq <= ?", (through,)).rowcount
+    conn.execute(
+        "UPDATE feed_state SET horizon = ? WHERE id = 1 AND horizon < ?", (through, through)
+    )
+    return int(removed)

@@ -1,0 +1,57 @@
+"""Read-only reports for HQ: tills and their sync state, overdrafts."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TillRow:
+    store_id: str
+    till_id: str
+    revoked: bool
+    last_contact: str | None
+    pending_events: int
+    oldest_pending_ms: int
+    feed_lag: int
+    repeats: int
+
+
+@dataclass(frozen=True)
+class OverdraftRow:
+    customer_id: str
+    store_id: str
+    till_id: str
+    points: int
+    balance_after: int
+    balance_now: int
+    recorded_at: str
+
+
+def tills(conn: sqlite3.Connection) -> list[TillRow]:
+    """Every till: last contact, what it last reported waiting, how far behind the feed it
+    was (changes) and how many of its pushes central had already held (lost replies)."""
+    head = int(conn.execute("SELECT head FROM feed_state WHERE id = 1").fetchone()[0])
+    rows = conn.execute(
+        "SELECT t.store_id, t.id, t.revoked, t.last_contact, t.pending_events, "
+        "t.oldest_pending_ms, t.last_cursor, "
+        "(SELECT COALESCE(SUM(repeats), 0) FROM events e WHERE e.till_id = t.id) "
+        "FROM tills t ORDER BY t.store_id, t.id"
+    ).fetchall()
+    return [
+        TillRow(store, till, bool(revoked), contact, pending, oldest, max(head - cursor, 0),
+                int(repeats))
+        for store, till, revoked, contact, pending, oldest, cursor, repeats in rows
+    ]
+
+
+def overdrafts(conn: sqlite3.Connection) -> list[OverdraftRow]:
+    """Spends that took a balance below zero, oldest first, with the balance now."""
+    rows = conn.execute(
+        "SELECT o.customer_id, o.store_id, o.till_id, o.points, o.balance_after, "
+        "(SELECT COALESCE(SUM(points), 0) FROM ledger_entries l "
+        " WHERE l.customer_id = o.customer_id), o.recorded_at "
+        "FROM overdrafts o ORDER BY o.recorded_at, o.ledger_entry_id"
+    ).fetchall()
+    return [OverdraftRow(*row) for row in rows]

@@ -1,0 +1,1 @@
+"""Rules both ends of sync share: hybrid logical clocks, event hashes, ledger checksums."""

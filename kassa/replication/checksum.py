@@ -1,0 +1,35 @@
+"""The ledger checksum a till compares with central's after catching up.
+
+Order-independent, so either side computes it from rows in any order, and additive,
+so central keeps a running total next to its feed position instead of re-reading
+every entry. Digests are 32-bit: the sum of two billion of them still fits in int64.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+def entry_digest(entry_id: str, customer_id: str, points: int) -> int:
+    """First 4 bytes of SHA-256("<id>|<customer_id>|<points>"), unsigned big-endian."""
+    raw = hashlib.sha256(f"{entry_id}|{customer_id}|{points}".encode()).digest()
+    return int.from_bytes(raw[:4], "big")
+
+
+@dataclass(frozen=True)
+class LedgerSum:
+    entries: int = 0
+    points: int = 0
+    digest_sum: int = 0
+
+
+def ledger_sum(rows: Iterable[tuple[str, str, int]]) -> LedgerSum:
+    """Checksum of (id, customer_id, points) rows."""
+    entries = points = digests = 0
+    for entry_id, customer_id, entry_points in rows:
+        entries += 1
+        points += entry_points
+        digests += entry_digest(entry_id, customer_id, entry_points)
+    return LedgerSum(entries, points, digests)
