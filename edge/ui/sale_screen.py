@@ -88,6 +88,7 @@ class SaleScreen(Screen[None]):
         translate_bindings(self)
         self._status_text = ""
         self._store_text = ""
+        self._rows: list[tuple[str, ...]] = []
 
     @property
     def till(self) -> TillApp:
@@ -135,15 +136,12 @@ class SaleScreen(Screen[None]):
             return  # not composed yet: on_mount draws it
         session = self.till.session
         table = tables[0]
-        row = table.cursor_row
-        table.clear()
-        for i, line in enumerate(session.cart.lines, start=1):
-            table.add_row(
-                str(i), line.product.name, quantity(line.quantity_milli),
-                money(line.product.price), money(line.total),
-            )
-        if session.cart.lines:
-            table.move_cursor(row=min(max(row, 0), len(session.cart.lines) - 1))
+        rows: list[tuple[str, ...]] = [
+            (str(i), line.product.name, quantity(line.quantity_milli),
+             money(line.product.price), money(line.total))
+            for i, line in enumerate(session.cart.lines, start=1)
+        ]
+        self._draw_rows(table, rows)
         self.query_one("#total", Static).update(
             _("TOTAL {amount}").format(amount=money(session.cart.total, self.sign))
         )
@@ -153,6 +151,25 @@ class SaleScreen(Screen[None]):
         else:
             text = _("{name}\nPoints: {points}").format(name=customer.name, points=customer.balance)
         self.query_one("#customer", Static).update(text)
+
+    def _draw_rows(self, table: DataTable[str], rows: list[tuple[str, ...]]) -> None:
+        """Bring the table to ``rows`` touching only what changed (a scan adds one row)."""
+        shown = self._rows
+        grew = len(rows) > len(shown)
+        previous = table.cursor_row
+        if len(rows) < len(shown):
+            table.clear()
+            shown = []
+        for i, row in enumerate(rows):
+            if i < len(shown):
+                if shown[i] != row:
+                    for column, value in zip(table.columns, row, strict=True):
+                        table.update_cell(str(i), column, value)
+            else:
+                table.add_row(*row, key=str(i))
+        self._rows = rows
+        if rows:  # a new line is highlighted; otherwise the cursor stays where it was
+            table.move_cursor(row=len(rows) - 1 if grew else min(max(previous, 0), len(rows) - 1))
 
     def say(self, text: str, *, error: bool = False) -> None:
         """Show a message under the receipt; errors in the error style."""
