@@ -3,6 +3,7 @@
     edge --config FILE            the till
     edge devices --config FILE    input devices, the printer and a test page
     edge sync status --config FILE  events waiting, quarantined, cursor, last sync
+    edge price FILE.json          price a receipt (or a return) with the pricing engine
 """
 
 from __future__ import annotations
@@ -56,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         from edge.sync.status_cli import main as sync_status
 
         return sync_status(args[2:])
+    if args and args[0] == "price":
+        from edge.pricing_cli import main as price
+
+        return price(args[1:])
     if args and args[0] == "devices":
         from edge.devices_cli import main as devices
 
