@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -43,6 +44,9 @@ def run_till(argv: list[str]) -> int:
         till_id=config.till_id, store_id=config.store_id,
     )
     service = TillService(database, till_id=config.till_id, store_id=config.store_id)
+    # Everything loaded so far lives as long as the till: keep it out of the garbage
+    # collector's full passes, which otherwise pause pricing and the UI for 10-35 ms.
+    gc.freeze()
     try:
         TillApp(config, service, client).run()
     finally:

@@ -80,20 +80,20 @@ class LoginScreen(Screen[None]):
                 return
         self.say(_("Hello, {name}").format(name=cashier.name))
         if session.shift is None:
-            float_text = await self.app.push_screen_wait(
-                TextScreen(_("No shift is open. Starting cash in the drawer (float):"),
-                           placeholder="1000.00")
-            )
-            if float_text is None:
-                session.logout()
-                self.say(_("Log in again to open a shift"))
-                return
-            try:
-                amount = parse_amount(float_text)
-            except ValueError:
-                session.logout()
-                self.say(_("Not an amount: {text}").format(text=float_text))
-                return
+            prompt = _("No shift is open. Starting cash in the drawer (float):")
+            while True:  # a mistyped float asks again instead of logging the cashier out
+                float_text = await self.app.push_screen_wait(
+                    TextScreen(prompt, placeholder="1000.00"))
+                if float_text is None:
+                    session.logout()
+                    self.say(_("Log in again to open a shift"))
+                    return
+                try:
+                    amount = parse_amount(float_text)
+                    break
+                except ValueError:
+                    prompt = _("Not an amount: {text}").format(text=float_text) + "\n" + _(
+                        "No shift is open. Starting cash in the drawer (float):")
             async with self.till.io_lock:
                 try:
                     await asyncio.to_thread(session.open_shift, amount)

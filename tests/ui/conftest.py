@@ -72,6 +72,9 @@ class Harness:
         await self.wait_for(pilot, lambda: isinstance(self.app.screen, LoginScreen))
         await pilot.press(*pin, "enter")
         await self.wait_for(pilot, lambda: isinstance(self.app.screen, TextScreen))
+        await pilot.press("x", "enter")  # not an amount: the float is asked for again
+        await self.wait_for(pilot, lambda: isinstance(self.app.screen, TextScreen)
+                            and "Not an amount: x" in str(self.app.screen.prompt))
         await pilot.press("0", "enter")
         await self.wait_for(pilot, lambda: isinstance(self.app.screen, SaleScreen))
         await self.settle()
