@@ -6,40 +6,17 @@ import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
 
 import grpc
 import pytest
 
 from central.storage.sqlite import SqliteStorage
-from edge.services.till import CardScan, ProductScan
 from edge.storage import customers, outbox
 from edge.sync.client import SyncClient
 from edge.sync.runner import SyncLoop, SyncStatus, sync_once
-from kassa.domain.cart import Cart
-from kassa.domain.sale import ClosedSale, Tender
 from kassa.sync.v1 import sync_pb2
-from tests.conftest import Chain, Till
-
-CARD = "2000000000015"  # Шевченко Олена, demo customer c-shevchenko
-BREAD = "4820000000017"  # 32.50
-COFFEE = "4820000000062"  # 219.00
-
-MakeTill = Callable[[str, str], Till]
-
-
-def sell(till: Till, codes: list[str], card: str | None, tendered: int) -> ClosedSale:
-    cart = Cart()
-    customer = None
-    for code in codes:
-        found = till.service.scan(code)
-        assert isinstance(found, ProductScan)
-        cart.add(found.product)
-    if card is not None:
-        scanned = till.service.scan(card)
-        assert isinstance(scanned, CardScan)
-        customer = scanned.customer
-    return till.service.close_sale(cart, Tender(cash=tendered), customer)
+from tests.conftest import Chain
+from tests.sync.helpers import BREAD, CARD, COFFEE, MakeTill, sell
 
 
 def central_balance(chain: Chain, customer_id: str) -> int:
