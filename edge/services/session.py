@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from edge.services.till import CardScan, NotFound, ProductScan, ReceiptScan, TillService
-from edge.storage import catalog, customers, journal, open_receipt, outbox, shifts
+from edge.storage import catalog, journal, open_receipt, outbox, shifts
 from edge.storage.journal import JournalRow
 from edge.storage.shifts import CashierRecord, ShiftRecord
 from edge.sync.events import new_event
@@ -363,5 +363,3 @@ class TillSession:
             raise NotFound(f"no receipt {receipt_id}")
         return sale
 
-    def balance_of(self, customer_id: str) -> int:
-        return customers.balance(self.database, customer_id)

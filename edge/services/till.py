@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from edge.services.fiscal import FiscalDevice, NonFiscalMode
 from edge.services.receipts import ReceiptPrinter
-from edge.storage import catalog, customers, open_receipt, outbox, sales
+from edge.storage import catalog, customers, open_receipt, sales
 from edge.storage.catalog import StoreSettings
 from edge.storage.database import Database
 from edge.sync.events import sale_closed_event
@@ -183,5 +183,3 @@ class TillService:
                 self.receipts.queue_receipt(db, sale, store)
         return sale
 
-    def pending_events(self) -> int:
-        return outbox.pending_count(self.database)
