@@ -1,4 +1,5 @@
-"""`central` command: serve, create the demo, enrol and revoke tills, sync reports."""
+"""`central` command: serve, create the demo, enrol and revoke tills, load pricing programs
+and customer terms, sync reports."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from pathlib import Path
 from central.demo import create_demo, enrol
 from central.server import ServerTls, serve
 from central.storage import reports
+from central.storage.pricing import parse_terms_file
 from central.storage.sqlite import SqliteStorage
+from kassa.domain.pricing import InputError
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -104,6 +107,38 @@ def _revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_input(name: str) -> str:
+    """A file's text, or standard input for "-"."""
+    return sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+
+
+def _load_programs(args: argparse.Namespace) -> int:
+    storage = SqliteStorage(Path(args.db))
+    try:
+        stored = storage.put_pricing_programs(_read_input(args.file))
+    except (InputError, OSError, UnicodeDecodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        storage.close()
+    print(f"pricing programs version {stored.version} stored")
+    return 0
+
+
+def _load_terms(args: argparse.Namespace) -> int:
+    storage = SqliteStorage(Path(args.db))
+    try:
+        terms = parse_terms_file(_read_input(args.file))
+        storage.load_customer_terms(terms)
+    except (InputError, OSError, UnicodeDecodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        storage.close()
+    print(f"terms of {len(terms)} customers stored")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="central", description="Kassa central server")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -127,6 +162,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True)
     p.add_argument("--through", type=int, required=True)
     p.set_defaults(func=_compact)
+
+    p = commands.add_parser("load-programs",
+                            help="check and store the chain's pricing programs (JSON)")
+    p.add_argument("--db", required=True)
+    p.add_argument("file", help="programs JSON as docs/pricing.md describes; - for stdin")
+    p.set_defaults(func=_load_programs)
+
+    p = commands.add_parser("load-terms", help="set customers' groups, price lists, discounts")
+    p.add_argument("--db", required=True)
+    p.add_argument("file", help='JSON list of {"customer_id", "groups", "price_list", '
+                                '"discounts"}; - for stdin')
+    p.set_defaults(func=_load_terms)
 
     p = commands.add_parser("demo", help="create demo data and a till config once")
     p.add_argument("--data", required=True, help="folder for central.db and edge.toml")

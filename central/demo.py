@@ -1,4 +1,5 @@
-"""Demo data for `make run`: one store, a small catalog, customers with cards, one till."""
+"""Demo data for `make run`: one store, a small catalog, customers with cards and terms,
+pricing programs, one till."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ DEMO_STORE = sync_pb2.Store(
     card_prefixes=["20"],
     receipt_barcode_prefix="R",
     receipt_language="uk",
+    cash_step=10,
 )
 
 # (id, name, parent, min age, no sale from, to): alcohol is not sold 23:00-08:00 in Kyiv.
@@ -64,13 +66,19 @@ DEMO_CUSTOMERS = [
     ("c-ivanova", "Иванова", "Мария", "Сергеевна", "+79161234567", "2000000000039"),
 ]
 
-DEMO_PROGRAM = sync_pb2.LoyaltyProgram(
-    id="bonus", name="Bonus 5%", earn_points=5, earn_per_minor=100
-)
+# The chain's pricing programs (docs/pricing.md), also usable with `central load-programs`.
+DEMO_PROGRAMS = Path(__file__).with_name("demo_programs.json")
+
+# Customer terms: Шевченко has none; Коваленко is VIP with a birthday gift; Иванова buys
+# at the wholesale price list.
+DEMO_TERMS = [
+    sync_pb2.CustomerTerms(customer_id="c-kovalenko", groups=["vip", "birthday"]),
+    sync_pb2.CustomerTerms(customer_id="c-ivanova", price_list="opt-1"),
+]
 
 
 def load_demo_catalog(storage: SqliteStorage) -> None:
-    """Store, products, customers, cards and the bonus program of the demo chain."""
+    """Store, products, customers, cards, pricing programs and terms of the demo chain."""
     storage.put_store(DEMO_STORE)
     for cid, name, parent, min_age, no_from, no_to in DEMO_CATEGORIES:
         storage.put_category(
@@ -101,7 +109,8 @@ def load_demo_catalog(storage: SqliteStorage) -> None:
             )
         )
         storage.put_card(sync_pb2.Card(barcode=card, customer_id=cid))
-    storage.put_loyalty_program(DEMO_PROGRAM)
+    storage.put_pricing_programs(DEMO_PROGRAMS.read_text(encoding="utf-8"))
+    storage.load_customer_terms(DEMO_TERMS)
 
 
 def enrol(storage: SqliteStorage, till_id: str, store_id: str) -> str:

@@ -4,6 +4,7 @@
     edge devices --config FILE    input devices, the printer and a test page
     edge sync status --config FILE  events waiting, quarantined, cursor, last sync
     edge price FILE.json          price a receipt (or a return) with the pricing engine
+    edge price --receipt N --config FILE  the input a stored receipt was priced from
 """
 
 from __future__ import annotations

@@ -10,8 +10,25 @@ from __future__ import annotations
 
 import sqlite3
 
+from central.storage import pricing
 from central.storage.base import TillIdentity
-from central.storage.events import EventRejected, record_overdraft, ts
+from central.storage.events import (
+    LEDGER_SQL,
+    LINE_SQL,
+    OVERDRAFT_SQL,
+    PAYMENT_SQL,
+    RECEIPT_SQL,
+    EventRejected,
+    balance_of,
+    check_entry_store,
+    check_sale,
+    ledger_row,
+    line_rows,
+    overdraft_row,
+    payment_rows,
+    receipt_row,
+    sale_purchase,
+)
 from central.storage.feed import FeedBuffer
 from kassa.replication.hlc import Stamp
 from kassa.sync.v1 import sync_pb2
@@ -36,42 +53,47 @@ def apply_sales(
     customers = {e.sale_closed.customer_id for e, _, _ in sales if e.sale_closed.customer_id}
     if customers - _known_customers(conn, customers):
         raise EventRejected("a sale names an unknown customer")
-    events, receipts, payments, lines, ledger = [], [], [], [], []
-    spends: list[sync_pb2.LedgerEntry] = []
+    events, receipts, payments, lines, ledger, purchases = [], [], [], [], [], []
+    entries: list[sync_pb2.LedgerEntry] = []
     for event, digest, stamp in sales:
         sale = event.sale_closed
-        if sum(p.amount for p in sale.payments) != sale.total:
-            raise EventRejected(f"sale {sale.number}: payments do not add up to the total")
+        check_sale(sale)
         events.append((event.id, till.store_id, till.till_id, digest, now, stamp.encode()))
-        receipts.append((sale.receipt_id, sale.number, till.store_id, till.till_id,
-                         ts(sale.closed_at), sale.customer_id or None, sale.total,
-                         sale.cashier_id, sale.shift_id, event.id))
-        payments += [(sale.receipt_id, sync_pb2.Payment.Method.Name(p.method).lower(), p.amount)
-                     for p in sale.payments]
-        lines += [(sale.receipt_id, ln.line_no, ln.product_id, ln.barcode, ln.name,
-                   ln.quantity_milli, ln.unit_price, ln.total) for ln in sale.lines]
+        receipts.append(receipt_row(sale, till, event.id))
+        payments += payment_rows(sale.receipt_id, sale.payments)
+        lines += line_rows(sale)
         for entry in sale.ledger_entries:
-            if (entry.customer_id != sale.customer_id or entry.receipt_id != sale.receipt_id
-                    or entry.store_id != till.store_id):
-                raise EventRejected(f"ledger entry {entry.id} does not belong to its sale")
-            ledger.append((entry.id, entry.customer_id, entry.points, entry.receipt_id,
-                           entry.store_id, ts(entry.created_at), entry.reason))
+            check_entry_store(entry, till)
+            ledger.append(ledger_row(entry))
             feed.add("ledger_entry", entry.id, entry)
-            if entry.points < 0:
-                spends.append(entry)
+            entries.append(entry)
+        purchase = sale_purchase(sale, till.store_id)
+        if purchase is not None:
+            purchases.append(pricing.purchase_row(purchase))
+            feed.add("customer_purchase", purchase.id, purchase)
+    overdrafts = _overdrafts(conn, till, entries, now)
     conn.executemany(
         "INSERT INTO events (id, store_id, till_id, content_hash, received_at, hlc) "
         "VALUES (?, ?, ?, ?, ?, ?)", events)
-    conn.executemany(
-        "INSERT INTO receipts (id, number, store_id, till_id, closed_at, customer_id, total, "
-        "cashier_id, shift_id, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", receipts)
-    conn.executemany(
-        "INSERT INTO payments (receipt_id, method, amount) VALUES (?, ?, ?)", payments)
-    conn.executemany(
-        "INSERT INTO receipt_lines (receipt_id, line_no, product_id, barcode, name, "
-        "quantity_milli, unit_price, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", lines)
-    conn.executemany(
-        "INSERT INTO ledger_entries (id, customer_id, points, receipt_id, store_id, "
-        "created_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)", ledger)
-    for entry in spends:
-        record_overdraft(conn, till, entry, now)
+    conn.executemany(RECEIPT_SQL, receipts)
+    conn.executemany(PAYMENT_SQL, payments)
+    conn.executemany(LINE_SQL, lines)
+    conn.executemany(LEDGER_SQL, ledger)
+    conn.executemany(pricing.PURCHASE_SQL, purchases)
+    conn.executemany(OVERDRAFT_SQL, overdrafts)
+
+
+def _overdrafts(
+    conn: sqlite3.Connection, till: TillIdentity, entries: list[sync_pb2.LedgerEntry], now: str
+) -> list[tuple[object, ...]]:
+    """Overdraft rows of the spends among ``entries`` (not stored yet), each with the balance
+    right after it, as the event-by-event path records them."""
+    spenders = {e.customer_id for e in entries if e.points < 0}
+    balances = {c: balance_of(conn, c) for c in spenders}
+    rows = []
+    for entry in entries:
+        if entry.customer_id in balances:
+            balances[entry.customer_id] += entry.points
+            if entry.points < 0 and balances[entry.customer_id] < 0:
+                rows.append(overdraft_row(till, entry, balances[entry.customer_id], now))
+    return rows

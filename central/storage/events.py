@@ -8,15 +8,18 @@ same); the caller then rolls back everything the event did (its savepoint).
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC
+from typing import Any
 
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from central.storage import customers
+from central.storage import customers, pricing
 from central.storage.base import TillIdentity
 from central.storage.feed import FeedBuffer
 from kassa.replication.hlc import Stamp
@@ -138,74 +141,267 @@ def upsert_card(conn: sqlite3.Connection, feed: FeedBuffer, card: sync_pb2.Card)
     feed.add("card", card.barcode, card)
 
 
-def apply_sale_closed(tx: Tx) -> None:
-    sale, conn, till = tx.event.sale_closed, tx.conn, tx.till
-    customer_id = sale.customer_id or None
-    if customer_id is not None and not customers.exists(conn, customer_id):
-        raise EventRejected(f"sale {sale.number}: unknown customer {customer_id}")
-    if sum(p.amount for p in sale.payments) != sale.total:
-        raise EventRejected(f"sale {sale.number}: payments do not add up to the total")
-    conn.execute(
-        "INSERT INTO receipts (id, number, store_id, till_id, closed_at, customer_id, total, "
-        "cashier_id, shift_id, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (sale.receipt_id, sale.number, till.store_id, till.till_id, ts(sale.closed_at),
-         customer_id, sale.total, sale.cashier_id, sale.shift_id, tx.event.id),
-    )
-    conn.executemany(
-        "INSERT INTO payments (receipt_id, method, amount) VALUES (?, ?, ?)",
-        [(sale.receipt_id, sync_pb2.Payment.Method.Name(p.method).lower(), p.amount)
-         for p in sale.payments],
-    )
-    conn.executemany(
-        "INSERT INTO receipt_lines (receipt_id, line_no, product_id, barcode, name, "
-        "quantity_milli, unit_price, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(sale.receipt_id, ln.line_no, ln.product_id, ln.barcode, ln.name, ln.quantity_milli,
-          ln.unit_price, ln.total) for ln in sale.lines],
-    )
+RECEIPT_SQL = (
+    "INSERT INTO receipts (id, number, store_id, till_id, closed_at, customer_id, total, "
+    "cashier_id, shift_id, event_id, cash_rounding, points_spent, one_time_used, pricing_json) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+PAYMENT_SQL = "INSERT INTO payments (receipt_id, method, amount) VALUES (?, ?, ?)"
+LINE_SQL = (
+    "INSERT INTO receipt_lines (receipt_id, line_no, product_id, barcode, name, "
+    "quantity_milli, unit_price, total, base_total, vat_rate_bp, points_spent, points_earned, "
+    "discounts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+LEDGER_SQL = (
+    "INSERT INTO ledger_entries (id, customer_id, points, receipt_id, store_id, created_at, "
+    "reason, lot_id, lot_earned_at, lot_available_at, lot_expires_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _optional_ts(message: Message, name: str) -> str | None:
+    return ts(getattr(message, name)) if message.HasField(name) else None
+
+
+def _list(values: Iterable[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def check_sale(sale: sync_pb2.SaleClosed) -> None:
+    """Raise unless the payments add up to total + cash_rounding and every ledger entry is
+    the sale's (its customer, its receipt)."""
+    if sum(p.amount for p in sale.payments) != sale.total + sale.cash_rounding:
+        raise EventRejected(
+            f"sale {sale.number}: payments do not add up to the total plus cash rounding"
+        )
     for entry in sale.ledger_entries:
         if entry.customer_id != sale.customer_id or entry.receipt_id != sale.receipt_id:
             raise EventRejected(f"ledger entry {entry.id} does not belong to its sale")
+
+
+def receipt_row(sale: sync_pb2.SaleClosed, till: TillIdentity, event_id: str) -> tuple[Any, ...]:
+    return (sale.receipt_id, sale.number, till.store_id, till.till_id, ts(sale.closed_at),
+            sale.customer_id or None, sale.total, sale.cashier_id, sale.shift_id, event_id,
+            sale.cash_rounding, sale.points_spent, _list(sale.one_time_used), sale.pricing_json)
+
+
+def payment_rows(owner_id: str, payments: Iterable[sync_pb2.Payment]) -> list[tuple[Any, ...]]:
+    return [(owner_id, sync_pb2.Payment.Method.Name(p.method).lower(), p.amount)
+            for p in payments]
+
+
+def line_rows(sale: sync_pb2.SaleClosed) -> list[tuple[Any, ...]]:
+    """Receipt line rows; each line's discounts as a JSON list of their set fields."""
+    return [
+        (sale.receipt_id, ln.line_no, ln.product_id, ln.barcode, ln.name, ln.quantity_milli,
+         ln.unit_price, ln.total, ln.base_total, ln.vat_rate_bp, ln.points_spent,
+         ln.points_earned,
+         json.dumps([{f.name: v for f, v in d.ListFields()} for d in ln.discounts],
+                    ensure_ascii=False))
+        for ln in sale.lines
+    ]
+
+
+def ledger_row(entry: sync_pb2.LedgerEntry) -> tuple[Any, ...]:
+    return (entry.id, entry.customer_id, entry.points, entry.receipt_id, entry.store_id,
+            ts(entry.created_at), entry.reason, entry.lot_id,
+            _optional_ts(entry, "lot_earned_at"), _optional_ts(entry, "lot_available_at"),
+            _optional_ts(entry, "lot_expires_at"))
+
+
+def check_entry_store(entry: sync_pb2.LedgerEntry, till: TillIdentity) -> None:
+    if entry.store_id != till.store_id:
+        raise EventRejected(
+            f"ledger entry {entry.id} claims store {entry.store_id!r}, "
+            f"but the till belongs to {till.store_id!r}"
+        )
+
+
+def sale_purchase(
+    sale: sync_pb2.SaleClosed, store_id: str
+) -> sync_pb2.CustomerPurchase | None:
+    """The sale's effect on its customer's lifetime purchases and one-time discounts."""
+    if not sale.customer_id:
+        return None
+    purchase = sync_pb2.CustomerPurchase(
+        id=sale.receipt_id, customer_id=sale.customer_id, store_id=store_id,
+        amount=sale.total, one_time_used=sale.one_time_used,
+    )
+    purchase.at.CopyFrom(sale.closed_at)
+    return purchase
+
+
+def apply_sale_closed(tx: Tx) -> None:
+    sale, conn = tx.event.sale_closed, tx.conn
+    if sale.customer_id and not customers.exists(conn, sale.customer_id):
+        raise EventRejected(f"sale {sale.number}: unknown customer {sale.customer_id}")
+    check_sale(sale)
+    conn.execute(RECEIPT_SQL, receipt_row(sale, tx.till, tx.event.id))
+    conn.executemany(PAYMENT_SQL, payment_rows(sale.receipt_id, sale.payments))
+    conn.executemany(LINE_SQL, line_rows(sale))
+    for entry in sale.ledger_entries:
         add_ledger_entry(tx, entry)
+    purchase = sale_purchase(sale, tx.till.store_id)
+    if purchase is not None:
+        pricing.add_purchase(conn, tx.feed, purchase)
 
 
 def add_ledger_entry(tx: Tx, entry: sync_pb2.LedgerEntry) -> None:
-    """Store an entry of the till's store; a spend that takes the balance below zero is
-    an overdraft (two stores spent the same points offline) and is recorded."""
-    if entry.store_id != tx.till.store_id:
-        raise EventRejected(
-            f"ledger entry {entry.id} claims store {entry.store_id!r}, "
-            f"but the till belongs to {tx.till.store_id!r}"
-        )
-    tx.conn.execute(
-        "INSERT INTO ledger_entries (id, customer_id, points, receipt_id, store_id, "
-        "created_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (entry.id, entry.customer_id, entry.points, entry.receipt_id, entry.store_id,
-         ts(entry.created_at), entry.reason),
-    )
+    """Store an entry of the till's store, lot fields included; a spend that takes the
+    balance below zero is an overdraft (two stores spent the same points offline) and is
+    recorded."""
+    check_entry_store(entry, tx.till)
+    tx.conn.execute(LEDGER_SQL, ledger_row(entry))
     tx.feed.add("ledger_entry", entry.id, entry)
     if entry.points < 0:
         record_overdraft(tx.conn, tx.till, entry, tx.now)
+
+
+def apply_return_made(tx: Tx) -> None:
+    """A return against a stored receipt: its lines, refunds, ledger entries (restored and
+    annulled points) and, for a customer, a negative purchase fact."""
+    ret, conn = tx.event.return_made, tx.conn
+    customer_id = _receipt_customer(conn, ret)
+    _check_returned_lines(conn, ret)
+    _check_refunds(ret)
+    for entry in ret.ledger_entries:
+        if entry.receipt_id != ret.return_id:
+            raise EventRejected(f"ledger entry {entry.id} does not belong to return {ret.number}")
+        if not customer_id or entry.customer_id != customer_id:
+            raise EventRejected(
+                f"ledger entry {entry.id} is not for the customer of receipt {ret.receipt_id}"
+            )
+    conn.execute(RETURN_SQL, _return_row(ret, tx.till, tx.event.id, customer_id))
+    conn.executemany(RETURN_LINE_SQL, [
+        (ret.return_id, ln.line_no, ln.quantity_milli, ln.total, ln.refund,
+         ln.points_restored, ln.points_annulled) for ln in ret.lines
+    ])
+    conn.executemany(REFUND_SQL, payment_rows(ret.return_id, ret.refunds))
+    for entry in ret.ledger_entries:
+        add_ledger_entry(tx, entry)
+    if customer_id:
+        purchase = sync_pb2.CustomerPurchase(
+            id=ret.return_id, customer_id=customer_id, store_id=tx.till.store_id,
+            amount=-ret.total, one_time_restored=ret.one_time_restored,
+        )
+        purchase.at.CopyFrom(ret.returned_at)
+        pricing.add_purchase(conn, tx.feed, purchase)
+
+
+RETURN_SQL = (
+    "INSERT INTO returns (id, number, receipt_id, store_id, till_id, returned_at, customer_id, "
+    "total, refund, cash_rounding, one_time_restored, cashier_id, approved_by, shift_id, "
+    "reason, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+RETURN_LINE_SQL = (
+    "INSERT INTO return_lines (return_id, line_no, quantity_milli, total, refund, "
+    "points_restored, points_annulled) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+REFUND_SQL = "INSERT INTO refunds (return_id, method, amount) VALUES (?, ?, ?)"
+
+
+def _return_row(
+    ret: sync_pb2.ReturnMade, till: TillIdentity, event_id: str, customer_id: str
+) -> tuple[Any, ...]:
+    return (ret.return_id, ret.number, ret.receipt_id, till.store_id, till.till_id,
+            ts(ret.returned_at), customer_id or None, ret.total, ret.refund, ret.cash_rounding,
+            _list(ret.one_time_restored), ret.cashier_id, ret.approved_by, ret.shift_id,
+            ret.reason, event_id)
+
+
+def _receipt_customer(conn: sqlite3.Connection, ret: sync_pb2.ReturnMade) -> str:
+    """The customer of the returned receipt ("" for none); rejects an unknown receipt or
+    a return naming another customer."""
+    row = conn.execute(
+        "SELECT customer_id FROM receipts WHERE id = ?", (ret.receipt_id,)
+    ).fetchone()
+    if row is None:
+        raise EventRejected(f"return {ret.number}: unknown receipt {ret.receipt_id}")
+    customer_id = str(row[0] or "")
+    if ret.customer_id and ret.customer_id != customer_id:
+        raise EventRejected(
+            f"return {ret.number}: customer {ret.customer_id} is not the customer of "
+            f"receipt {ret.receipt_id}"
+        )
+    return customer_id
+
+
+def _check_returned_lines(conn: sqlite3.Connection, ret: sync_pb2.ReturnMade) -> None:
+    """Every line is the receipt's, once, and no more of it than earlier returns left."""
+    sold = dict(conn.execute(
+        "SELECT line_no, quantity_milli FROM receipt_lines WHERE receipt_id = ?",
+        (ret.receipt_id,),
+    ).fetchall())
+    before = dict(conn.execute(
+        "SELECT l.line_no, SUM(l.quantity_milli) FROM return_lines l "
+        "JOIN returns r ON r.id = l.return_id WHERE r.receipt_id = ? GROUP BY l.line_no",
+        (ret.receipt_id,),
+    ).fetchall())
+    if not ret.lines:
+        raise EventRejected(f"return {ret.number} returns no lines")
+    seen: set[int] = set()
+    for line in ret.lines:
+        where = f"return {ret.number}: line {line.line_no}"
+        if line.line_no not in sold:
+            raise EventRejected(f"{where}: receipt {ret.receipt_id} has no such line")
+        if line.line_no in seen:
+            raise EventRejected(f"{where}: listed twice")
+        seen.add(line.line_no)
+        left = sold[line.line_no] - int(before.get(line.line_no, 0))
+        if not 0 < line.quantity_milli <= left:
+            raise EventRejected(
+                f"{where}: returns {_quantity(line.quantity_milli)}, "
+                f"{_quantity(left)} of {_quantity(sold[line.line_no])} is left to return"
+            )
+
+
+def _check_refunds(ret: sync_pb2.ReturnMade) -> None:
+    if any(r.amount < 0 for r in ret.refunds) or (
+        sum(r.amount for r in ret.refunds) != ret.refund + ret.cash_rounding
+    ):
+        raise EventRejected(
+            f"return {ret.number}: refunds do not add up to the refund plus cash rounding"
+        )
+
+
+def _quantity(milli: int) -> str:
+    """Thousandths as a decimal: 1500 -> "1.5"."""
+    whole, part = divmod(milli, 1000)
+    return f"{whole}.{part:03d}".rstrip("0").rstrip(".") if part else str(whole)
+
+
+OVERDRAFT_SQL = (
+    "INSERT INTO overdrafts (ledger_entry_id, customer_id, store_id, till_id, points, "
+    "balance_after, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def balance_of(conn: sqlite3.Connection, customer_id: str) -> int:
+    return int(conn.execute(
+        "SELECT COALESCE(SUM(points), 0) FROM ledger_entries WHERE customer_id = ?",
+        (customer_id,),
+    ).fetchone()[0])
+
+
+def overdraft_row(
+    till: TillIdentity, entry: sync_pb2.LedgerEntry, balance: int, now: str
+) -> tuple[Any, ...]:
+    return (entry.id, entry.customer_id, till.store_id, till.till_id, entry.points, balance,
+            now)
 
 
 def record_overdraft(
     conn: sqlite3.Connection, till: TillIdentity, entry: sync_pb2.LedgerEntry, now: str
 ) -> None:
     """Record the spend ``entry`` as an overdraft if the balance is now below zero."""
-    balance = int(conn.execute(
-        "SELECT COALESCE(SUM(points), 0) FROM ledger_entries WHERE customer_id = ?",
-        (entry.customer_id,),
-    ).fetchone()[0])
+    balance = balance_of(conn, entry.customer_id)
     if balance < 0:
-        conn.execute(
-            "INSERT INTO overdrafts (ledger_entry_id, customer_id, store_id, till_id, "
-            "points, balance_after, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (entry.id, entry.customer_id, till.store_id, till.till_id, entry.points,
-             balance, now),
-        )
+        conn.execute(OVERDRAFT_SQL, overdraft_row(till, entry, balance, now))
 
 
 APPLIERS: dict[str, Callable[[Tx], None]] = {
     "sale_closed": apply_sale_closed,
+    "return_made": apply_return_made,
     "shift_opened": apply_shift_opened,
     "shift_closed": apply_shift_closed,
     "cash_movement": apply_cash_movement,

@@ -27,8 +27,10 @@ CHANGE_TYPES: dict[str, type[Message]] = {
     "customer": sync_pb2.Customer,
     "card": sync_pb2.Card,
     "ledger_entry": sync_pb2.LedgerEntry,
-    "loyalty_program": sync_pb2.LoyaltyProgram,
     "store": sync_pb2.Store,
+    "pricing_programs": sync_pb2.PricingPrograms,
+    "customer_terms": sync_pb2.CustomerTerms,
+    "customer_purchase": sync_pb2.CustomerPurchase,
 }
 
 

@@ -181,4 +181,84 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX overdrafts_customer ON overdrafts(customer_id)
         """,
     ),
+    (
+        3,
+        # Issue 3: pricing programs (every version kept), customer terms and purchase facts,
+        # returns, the receipt's pricing split and points lots. A feed change of the removed
+        # loyalty program kind would no longer decode, so those go with their table.
+        """
+        DROP TABLE loyalty_programs;
+        DELETE FROM changes WHERE kind = 'loyalty_program';
+        CREATE TABLE pricing_programs (
+            version BIGINT PRIMARY KEY,
+            id TEXT NOT NULL,
+            json TEXT NOT NULL,
+            stored_at TEXT NOT NULL
+        );
+        CREATE TABLE customer_terms (
+            customer_id TEXT PRIMARY KEY REFERENCES customers(id),
+            groups TEXT NOT NULL,
+            price_list TEXT NOT NULL,
+            discounts_json TEXT NOT NULL
+        );
+        CREATE TABLE customer_purchases (
+            id TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL REFERENCES customers(id),
+            store_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            amount BIGINT NOT NULL,
+            one_time_used TEXT NOT NULL,
+            one_time_restored TEXT NOT NULL
+        );
+        CREATE INDEX customer_purchases_customer ON customer_purchases(customer_id);
+        CREATE TABLE returns (
+            id TEXT PRIMARY KEY,
+            number TEXT NOT NULL,
+            receipt_id TEXT NOT NULL REFERENCES receipts(id),
+            store_id TEXT NOT NULL,
+            till_id TEXT NOT NULL,
+            returned_at TEXT NOT NULL,
+            customer_id TEXT,
+            total BIGINT NOT NULL,
+            refund BIGINT NOT NULL,
+            cash_rounding BIGINT NOT NULL,
+            one_time_restored TEXT NOT NULL,
+            cashier_id TEXT NOT NULL,
+            approved_by TEXT NOT NULL,
+            shift_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            event_id TEXT NOT NULL REFERENCES events(id)
+        );
+        CREATE INDEX returns_receipt ON returns(receipt_id);
+        CREATE TABLE return_lines (
+            return_id TEXT NOT NULL REFERENCES returns(id),
+            line_no INTEGER NOT NULL,
+            quantity_milli BIGINT NOT NULL,
+            total BIGINT NOT NULL,
+            refund BIGINT NOT NULL,
+            points_restored BIGINT NOT NULL,
+            points_annulled BIGINT NOT NULL,
+            PRIMARY KEY (return_id, line_no)
+        );
+        CREATE TABLE refunds (
+            return_id TEXT NOT NULL REFERENCES returns(id),
+            method TEXT NOT NULL,
+            amount BIGINT NOT NULL,
+            PRIMARY KEY (return_id, method)
+        );
+        ALTER TABLE receipts ADD COLUMN cash_rounding BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE receipts ADD COLUMN points_spent BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE receipts ADD COLUMN one_time_used TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE receipts ADD COLUMN pricing_json TEXT NOT NULL DEFAULT '';
+        ALTER TABLE receipt_lines ADD COLUMN base_total BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE receipt_lines ADD COLUMN vat_rate_bp INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE receipt_lines ADD COLUMN points_spent BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE receipt_lines ADD COLUMN points_earned BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE receipt_lines ADD COLUMN discounts TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE ledger_entries ADD COLUMN lot_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE ledger_entries ADD COLUMN lot_earned_at TEXT;
+        ALTER TABLE ledger_entries ADD COLUMN lot_available_at TEXT;
+        ALTER TABLE ledger_entries ADD COLUMN lot_expires_at TEXT
+        """,
+    ),
 ]

@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlite_utils
 from google.protobuf.message import Message
 
-from central.storage import bulk, customers, feed, snapshot
+from central.storage import bulk, customers, feed, pricing, snapshot
 from central.storage.base import PushOutcome, SnapshotSlice, TillIdentity, TillReport
 from central.storage.events import APPLIERS, EventRejected, Tx, upsert_card
 from central.storage.feed import FeedBuffer, FeedPosition
@@ -145,8 +145,23 @@ class SqliteStorage:
     def put_cashier(self, cashier: sync_pb2.Cashier) -> None:
         self._put_payload("cashiers", "cashier", cashier.id, cashier)
 
-    def put_loyalty_program(self, program: sync_pb2.LoyaltyProgram) -> None:
-        self._put_payload("loyalty_programs", "loyalty_program", program.id, program)
+    def put_pricing_programs(self, json_text: str) -> sync_pb2.PricingPrograms:
+        """Check the chain's programs (JSON as ``edge price`` reads them) and store them as
+        the next version; raises kassa.domain.pricing.InputError naming the field."""
+        with self._feed_write() as (conn, buffer):
+            return pricing.put_programs(conn, buffer, json_text, datetime.now(UTC).isoformat())
+
+    def put_customer_terms(self, terms: sync_pb2.CustomerTerms) -> None:
+        """Set a customer's groups, price list and personal discounts (InputError if bad)."""
+        with self._feed_write() as (conn, buffer):
+            pricing.put_terms(conn, buffer, terms)
+
+    def load_customer_terms(self, terms: list[sync_pb2.CustomerTerms]) -> None:
+        """Set the terms of several customers, all or none; an error's field starts with
+        the item's index, e.g. ``[2].customer_id``."""
+        with self._feed_write() as (conn, buffer):
+            for index, item in enumerate(terms):
+                pricing.put_terms(conn, buffer, item, f"[{index}]")
 
     def _put_payload(self, table: str, kind: str, entity_id: str, message: Message) -> None:
         payload = message.SerializeToString(deterministic=True)

@@ -35,6 +35,10 @@ class Style:
     def money(self, minor: int) -> str:
         return f"{format_amount(minor)} {self.currency_sign}".rstrip()
 
+    def signed(self, minor: int) -> str:
+        """Money with its sign always shown: "+0.03 грн", "-0.02 грн"."""
+        return ("+" if minor > 0 else "") + self.money(minor)
+
     def time(self, moment: datetime) -> str:
         return f"{self.local(moment):%d.%m.%Y %H:%M}"
 
@@ -85,6 +89,19 @@ def columns(left: str, right: str, width: int) -> list[str]:
 def wrapped(text: str, width: int) -> list[str]:
     """``text`` wrapped at ``width`` characters; an empty text is one empty line."""
     return textwrap.wrap(text, width) or [""]
+
+
+def quantity(milli: int) -> str:
+    """Whole quantities as "2", weighted ones with three decimals as "0.375"."""
+    sign = "-" if milli < 0 else ""
+    units, rest = divmod(abs(milli), 1000)
+    return f"{sign}{units}" if rest == 0 else f"{sign}{units}.{rest:03d}"
+
+
+def percent(basis_points: int) -> str:
+    """A percentage in basis points as printed: 2000 as "20%", 1250 as "12.5%"."""
+    whole, rest = divmod(basis_points, 100)
+    return f"{whole}%" if rest == 0 else f"{whole}.{rest:02d}".rstrip("0") + "%"
 
 
 def lines(printer: Escpos, texts: list[str]) -> None:

@@ -7,9 +7,21 @@ from datetime import tzinfo
 from escpos.escpos import Escpos
 
 from edge.printing.barcodes import fits, print_barcode
-from edge.printing.layout import Style, begin, columns, lines, rendered, wrapped
+from edge.printing.layout import (
+    Style,
+    begin,
+    columns,
+    lines,
+    percent,
+    quantity,
+    rendered,
+    wrapped,
+)
 from kassa.domain.money import format_amount
-from kassa.domain.sale import ClosedSale
+from kassa.domain.pricing import AppliedDiscount
+from kassa.domain.sale import ClosedSale, ReceiptLine
+
+INDENT = "  "  # before each discount under its line
 
 
 def render_receipt(
@@ -49,24 +61,17 @@ def render_receipt(
     printer.set(align="left", bold=False)
     heading = _("Receipt {number}").format(number=sale.number)
     lines(printer, columns(heading, style.time(sale.closed_at), width))
-    printer.textln("-" * width)
+    rule = "-" * width
+    printer.textln(rule)
     for line in sale.lines:
-        lines(printer, wrapped(line.name, width))
-        amounts = f"{_quantity(line.quantity_milli)} x {format_amount(line.unit_price)}"
-        printer.textln(f"{amounts} = {format_amount(line.total)}".rjust(width))
-    printer.textln("-" * width)
-    printer.set(bold=True)
-    lines(printer, columns(_("Total"), style.money(sale.total), width))
-    printer.set(bold=False)
-    card = sale.paid_by("card")
-    if card:
-        lines(printer, columns(_("Card"), style.money(card), width))
-    if sale.cash_tendered or not card:
-        lines(printer, columns(_("Cash"), style.money(sale.cash_tendered), width))
-        lines(printer, columns(_("Change"), style.money(sale.change), width))
+        _receipt_line(printer, line, style)
+    printer.textln(rule)
+    _totals(printer, sale, style)
     if sale.customer is not None:
-        printer.textln("-" * width)
+        printer.textln(rule)
         lines(printer, columns(_("Customer"), sale.customer.name, width))
+        if sale.points_spent:
+            lines(printer, columns(_("Points spent"), str(sale.points_spent), width))
         lines(printer, columns(_("Points earned"), str(sale.points_earned), width))
         lines(printer, columns(_("Points balance"), str(sale.balance_after), width))
     printer.ln()
@@ -119,8 +124,52 @@ def open_cash_drawer(printer: Escpos) -> None:
     printer.cashdraw(2)
 
 
-def _quantity(milli: int) -> str:
-    """Whole quantities as "2", weighted ones with three decimals as "0.375"."""
-    sign = "-" if milli < 0 else ""
-    units, rest = divmod(abs(milli), 1000)
-    return f"{sign}{units}" if rest == 0 else f"{sign}{units}.{rest:03d}"
+def _receipt_line(printer: Escpos, line: ReceiptLine, style: Style) -> None:
+    """The name, quantity x base price = base total, each discount, the total after them."""
+    width = style.width
+    base_total = line.total if line.base_total is None else line.base_total
+    lines(printer, wrapped(line.name, width))
+    amounts = f"{quantity(line.quantity_milli)} x {format_amount(line.unit_price)}"
+    printer.textln(f"{amounts} = {format_amount(base_total)}".rjust(width))
+    if not line.discounts:
+        return
+    for discount in line.discounts:
+        *name, last = wrapped(_discount_name(discount, style), width - len(INDENT))
+        lines(printer, [INDENT + text for text in name])
+        lines(printer, columns(INDENT + last, format_amount(-discount.amount), width))
+    printer.textln(f"= {format_amount(line.total)}".rjust(width))
+
+
+def _discount_name(discount: AppliedDiscount, style: Style) -> str:
+    """The program's name (a manual discount's reason) and its percentage."""
+    name = discount.name or style.gettext("Discount")
+    return f"{name} {percent(discount.percent)}" if discount.percent else name
+
+
+def _totals(printer: Escpos, sale: ClosedSale, style: Style) -> None:
+    """Discounts, the total, how it was paid (points, rounding, card, cash) and VAT per rate."""
+    _ = style.gettext
+    width = style.width
+
+    def row(label: str, value: str) -> None:
+        lines(printer, columns(label, value, width))
+
+    if sale.discount_total:
+        row(_("Subtotal"), style.money(sale.total + sale.discount_total))
+        row(_("Discounts"), style.money(-sale.discount_total))
+    printer.set(bold=True)
+    row(_("Total"), style.money(sale.total))
+    printer.set(bold=False)
+    points = sale.paid_by("points")
+    if points:
+        row(_("Paid with points: {points}").format(points=sale.points_spent), style.money(points))
+    if sale.cash_rounding:
+        row(_("Rounding"), style.signed(sale.cash_rounding))
+    card = sale.paid_by("card")
+    if card:
+        row(_("Card"), style.money(card))
+    if sale.cash_tendered or not (card or points):
+        row(_("Cash"), style.money(sale.cash_tendered))
+        row(_("Change"), style.money(sale.change))
+    for vat in sale.vat:
+        row(_("VAT {rate}").format(rate=percent(vat.rate)), style.money(vat.vat))

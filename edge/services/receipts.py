@@ -1,8 +1,8 @@
-"""Printed documents of the till: receipts and shift reports go through the print queue.
+"""Printed documents of the till: receipts, return slips and shift reports are queued.
 
-A receipt is rendered to ESC/POS bytes (and its "COPY" twin) when the sale closes and
-queued in the sale's own transaction; the print worker sends it when the printer can
-take it. The cash drawer is kicked directly, never queued.
+A receipt or a return slip is rendered to ESC/POS bytes (and its "COPY" twin) when the
+sale or return closes and queued in its own transaction; the print worker sends it when
+the printer can take it. The cash drawer is kicked directly, never queued.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from edge.printing.layout import Style, rendered
 from edge.printing.queue import Target, enqueue
 from edge.printing.receipt import open_cash_drawer, receipt_bytes
 from edge.printing.reports import render_shift_report
+from edge.printing.returns import return_bytes
 from edge.storage.catalog import StoreSettings
+from kassa.domain.returns import ClosedReturn
 from kassa.domain.sale import ClosedSale
 from kassa.domain.shift import ShiftTotals
 
@@ -41,6 +43,13 @@ class ReceiptPrinter:
     def _language(self, store: StoreSettings) -> str:
         """Receipts speak the store's receipt language (R1), else the till's."""
         return store.receipt_language or self.language
+
+    def _style(self, store: StoreSettings) -> Style:
+        return Style(
+            language=self._language(store), width=self.config.width,
+            code_page=self.config.code_page, currency_sign=store.currency_sign,
+            tz=ZoneInfo(store.time_zone),
+        )
 
     def receipt(self, sale: ClosedSale, store: StoreSettings, *, copy: bool = False) -> bytes:
         return receipt_bytes(
@@ -68,6 +77,19 @@ class ReceiptPrinter:
         payload = self.receipt(sale, store, copy=True)
         return enqueue(target, "receipt-copy", payload, copy_payload=payload)
 
+    def return_slip(self, ret: ClosedReturn, store: StoreSettings, *, copy: bool = False) -> bytes:
+        return return_bytes(
+            ret, self._style(store), store_name=store.name, profile=self.config.profile,
+            copy=copy,
+        )
+
+    def queue_return(self, target: Target, ret: ClosedReturn, store: StoreSettings) -> str:
+        """Queue a return slip (with its COPY twin for a retry after a partial print)."""
+        return enqueue(
+            target, "return", self.return_slip(ret, store),
+            copy_payload=self.return_slip(ret, store, copy=True),
+        )
+
     def queue_shift_report(
         self, target: Target, totals: ShiftTotals, store: StoreSettings, *, kind: str,
         till_id: str, cashier: str, at: datetime,
@@ -77,17 +99,14 @@ class ReceiptPrinter:
             kind="Z" if kind == "Z" else "X", store_name=store.name, till_id=till_id,
             shift_number=totals.shift_number, cashier=cashier, opened_at=totals.opened_at,
             at=at, sales_count=totals.sales_count, sales_total=totals.sales_total,
-            returns_count=0, returns_total=0, discounts_total=0,
-            paid_cash=totals.by_method.get("cash", 0), paid_card=totals.by_method.get("card", 0),
-            paid_points=0, points_earned=totals.points_earned, points_spent=totals.points_spent,
-            opening_float=totals.opening_float,
+            returns_count=totals.returns_count, returns_total=totals.returns_total,
+            discounts_total=totals.discounts_total,
+            paid_cash=totals.net_by("cash"), paid_card=totals.net_by("card"),
+            paid_points=totals.by_method.get("points", 0), points_earned=totals.points_earned,
+            points_spent=totals.points_spent, opening_float=totals.opening_float,
             movements=tuple(CashMovement(m.at, m.amount, m.reason) for m in totals.moves),
         )
-        style = Style(
-            language=self._language(store), width=self.config.width,
-            code_page=self.config.code_page, currency_sign=store.currency_sign,
-            tz=ZoneInfo(store.time_zone),
-        )
+        style = self._style(store)
         payload = rendered(self.config.profile,
                            lambda printer: render_shift_report(printer, report, style))
         return enqueue(target, f"{kind.lower()}-report", payload)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from edge.services.returns import ReturnableReceipt, ReturnDesk
 from edge.services.till import CardScan, NotFound, ProductScan, ReceiptScan, TillService
 from edge.storage import catalog, journal, open_receipt, outbox, shifts
 from edge.storage.journal import JournalRow
@@ -22,11 +23,13 @@ from kassa.domain.codes import split_quantity
 from kassa.domain.ids import new_id
 from kassa.domain.phones import InvalidPhone
 from kassa.domain.pins import verify_pin
+from kassa.domain.pricing import ManualDiscount, PricedReceipt
 from kassa.domain.restrictions import (
     CategoryRestriction,
     forbidding_category,
     required_age,
 )
+from kassa.domain.returns import ClosedReturn
 from kassa.domain.sale import ClosedSale, CustomerRef, Tender
 from kassa.domain.search import search_key
 from kassa.domain.shift import CashMove, ShiftTotals
@@ -85,6 +88,7 @@ class TillSession:
         self.shift: ShiftRecord | None = None
         self.cart = Cart()
         self.customer: CustomerRef | None = None
+        self.returns = ReturnDesk(service)
         self._monotonic = monotonic
         self._failures = 0
         self._locked_until = 0.0
@@ -215,6 +219,10 @@ class TillSession:
                 CashMove(m["amount"], m["reason"], datetime.fromisoformat(m["at"]))
                 for m in raw["moves"]
             ),
+            discounts_total=raw["sales"]["discounts"],
+            returns_count=raw["returns"]["count"],
+            returns_total=raw["returns"]["total"],
+            refunds_by_method=raw["refunds"],
         )
 
     def close_shift(self, manager: CashierRecord) -> ShiftTotals:
@@ -312,6 +320,66 @@ class TillSession:
         customer = self.service.customer_by_phone(text)
         self.set_customer(customer)
         return customer
+
+    def set_quantity(self, index: int, quantity_milli: int) -> None:
+        """Change the quantity of a line (0-based); saved at once."""
+        self.cart.set_quantity(index, quantity_milli)
+        self._save()
+
+    def give_discount(
+        self, index: int, percent: int, manager: CashierRecord, reason: str = ""
+    ) -> None:
+        """A manual % off line ``index`` (basis points; 0 removes it) with a manager's
+        approval (L13), applied after every other discount; recorded with who gave it."""
+        cashier = self._require_cashier()
+        if not manager.is_manager:
+            raise NotAllowed("a manual discount needs a manager's PIN")
+        if not 0 <= index < len(self.cart.lines):
+            raise CartError(f"no line number {index + 1}")
+        line = self.cart.lines[index]
+        manual = ManualDiscount(percent, manager.id, reason.strip()) if percent else None
+        line.manual = manual
+        now = self.service.now()
+        with self.database.write() as db:
+            open_receipt.save_in(db, self.cart, self.customer.id if self.customer else None)
+            shifts.record_action(
+                db, at=now, cashier_id=cashier.id, approved_by=manager.id,
+                kind="manual_discount", detail=f"{line.product.id} {percent} {reason}".strip(),
+            )
+
+    def priced(self, points: int | None = None) -> PricedReceipt:
+        """The open receipt priced now (discounts, points offered; ``points`` spent, None
+        for the maximum). Raises InputError for points that cannot be spent."""
+        return self.service.price(self.cart, self.customer, points)
+
+    def find_return(self, number: str) -> ReturnableReceipt:
+        """A receipt of this till to return goods from; NotFound if there is none."""
+        self._require_shift()
+        return self.returns.find(number)
+
+    def make_return(
+        self,
+        receipt: ReturnableReceipt,
+        picks: dict[int, int],
+        manager: CashierRecord,
+        reason: str = "",
+    ) -> ClosedReturn:
+        """Return ``picks`` (line number -> thousandths) of ``receipt`` with a manager's
+        approval; the money goes back by the receipt's methods, points per its split."""
+        cashier = self._require_cashier()
+        shift = self._require_shift()
+        if not manager.is_manager:
+            raise NotAllowed("a return needs a manager's PIN")
+        ret = self.returns.make(
+            receipt, picks, cashier_id=cashier.id, approved_by=manager.id, shift_id=shift.id,
+            reason=reason,
+        )
+        with self.database.write() as db:
+            shifts.record_action(
+                db, at=ret.returned_at, cashier_id=cashier.id, approved_by=manager.id,
+                kind="return", detail=f"{ret.number} {receipt.number} {ret.refund}",
+            )
+        return ret
 
     def close_sale(self, tender: Tender) -> ClosedSale:
         """Close the open receipt with this payment; a new empty receipt follows."""

@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from edge.services.fiscal import FiscalDevice, NonFiscalMode
 from edge.services.receipts import ReceiptPrinter
 from edge.storage import catalog, customers, open_receipt, sales
+from edge.storage import programs as programs_storage
 from edge.storage.catalog import StoreSettings
 from edge.storage.database import Database
 from edge.sync.events import sale_closed_event
-from kassa.domain.cart import Cart, Product
+from kassa.domain import pricing
+from kassa.domain.cart import Cart, Product, pricing_cart
 from kassa.domain.codes import CodeRanges, ReceiptCode, ScaleLabel, classify_in_store_code
-from kassa.domain.loyalty import FlatEarnProgram
 from kassa.domain.phones import normalize_phone
-from kassa.domain.sale import ClosedSale, CustomerRef, Tender, close_sale
+from kassa.domain.pricing import lots
+from kassa.domain.sale import (
+    ClosedSale,
+    CustomerRef,
+    SaleError,
+    Tender,
+    close_sale,
+    new_receipt_id,
+)
+
+log = logging.getLogger(__name__)
 
 
 class NotFound(LookupError):
@@ -65,6 +78,7 @@ class TillService:
         self._clock = clock
         self.fiscal: FiscalDevice = fiscal or NonFiscalMode()
         self.receipts = receipts
+        self._programs: tuple[int, pricing.Programs] | None = None
 
     def store(self) -> StoreSettings | None:
         """This till's store settings, once central has sent them."""
@@ -122,19 +136,94 @@ class TillService:
         record = customers.get_customer(self.database, customer_id)
         if record is None:
             raise NotFound(f"customer {customer_id} is not on this till yet")
+        programs = self.programs()
+        profile = self._profile(customer_id, programs)
+        at = self._clock()
+        price_list = (
+            programs.price_lists_by_id[profile.price_list].name if profile.price_list else None
+        )
+        permanent = tuple(d.name for d in profile.discounts if not d.one_time)
+        one_time = tuple(
+            d.name for d in profile.discounts
+            if d.one_time and d.id not in profile.used_one_time
+        )
+        groups = tuple(
+            g.name for g in programs.group_discounts
+            if g.group in profile.groups and not (g.one_time and g.id in profile.used_one_time)
+        )
+        tier = programs.cumulative.percent_for(profile.lifetime_purchases) if (
+            programs.cumulative) else 0
         return CustomerRef(
             id=record.id,
             name=record.display_name,
-            balance=customers.balance(self.database, record.id),
+            balance=lots.balance(profile.point_lots, at),
+            available=lots.spendable(profile.point_lots, at),
+            terms=((price_list,) if price_list else ()) + permanent + one_time,
+            groups=groups,
+            tier_percent=tier,
+            lifetime=profile.lifetime_purchases,
         )
 
     def customer_ref(self, customer_id: str) -> CustomerRef:
         """The customer with their current balance; NotFound if this till lacks them."""
         return self._customer_ref(customer_id)
 
-    def program(self) -> FlatEarnProgram | None:
-        row = self.database.one("SELECT * FROM loyalty_programs ORDER BY id LIMIT 1")
-        return None if row is None else FlatEarnProgram(**row)
+    def programs(self) -> pricing.Programs:
+        """The newest programs central sent (none yet: no discounts and no points)."""
+        return self._programs_version()[1]
+
+    def _programs_version(self) -> tuple[int, pricing.Programs]:
+        stored = programs_storage.latest(self.database)
+        if stored is None:
+            return 0, pricing.Programs()
+        version, text = stored
+        if self._programs is None or self._programs[0] != version:
+            self._programs = (version, pricing.decode(pricing.Programs, json.loads(text)))
+        return self._programs
+
+    def _profile(self, customer_id: str, programs: pricing.Programs) -> pricing.Customer:
+        profile = customers.pricing_profile(self.database, customer_id)
+        if profile.price_list and profile.price_list not in programs.price_lists_by_id:
+            log.warning("customer %s has price list %r that the programs lack; retail used",
+                        customer_id, profile.price_list)
+            profile = replace(profile, price_list=None)
+        return profile
+
+    def customer_profile(self, customer_id: str) -> pricing.Customer:
+        """The customer as the engine prices them now."""
+        return self._profile(customer_id, self.programs())
+
+    def pricing_store(self) -> pricing.Store:
+        store = self.store()
+        if store is None:
+            return pricing.Store("UTC")
+        return pricing.Store(store.time_zone, max(1, store.cash_step))
+
+    def _request(
+        self, cart: Cart, customer: CustomerRef | None, points: int | None, receipt_id: str,
+    ) -> tuple[int, pricing.SaleRequest]:
+        version, programs = self._programs_version()
+        paths = {
+            line.product.category: catalog.category_path(self.database, line.product.category)
+            for line in cart.lines
+        }
+        request = pricing.SaleRequest(
+            receipt_id=receipt_id,
+            at=self._clock(),
+            store=self.pricing_store(),
+            programs=programs,
+            cart=pricing_cart(cart, paths),
+            customer=self._profile(customer.id, programs) if customer else None,
+            points_to_spend=points if customer is not None or points else None,
+        )
+        return version, request
+
+    def price(
+        self, cart: Cart, customer: CustomerRef | None, points: int | None = None
+    ) -> pricing.PricedReceipt:
+        """The open receipt priced now: discounts per line, points offered (``points``
+        spent; None offers the maximum). Raises InputError for points that cannot be spent."""
+        return pricing.price_receipt(self._request(cart, customer, points, "open")[1])
 
     def now(self) -> datetime:
         return self._clock()
@@ -148,34 +237,39 @@ class TillService:
         cashier_id: str = "",
         shift_id: str = "",
     ) -> ClosedSale:
-        """Close a sale: receipt, lines, payments, ledger entries, outbox event, the
-        cleared open receipt and the queued print job, all in one transaction.
+        """Close a sale: price it, then receipt, lines, payments, ledger entries, purchase
+        fact, outbox event, the cleared open receipt and the queued print job, all in one
+        transaction. Raises SaleError when it cannot close; nothing is written then.
 
-        The customer's balance is re-read inside the transaction so the receipt shows
-        the balance that includes every entry this till holds.
+        The customer is re-read inside the transaction so the receipt is priced with every
+        entry this till holds.
         """
-        program = self.program()
         with self.database.write() as db:
             if customer is not None:
-                customer = CustomerRef(
-                    customer.id, customer.name, customers.balance(self.database, customer.id)
-                )
+                customer = self._customer_ref(customer.id)
+            receipt_id = new_receipt_id()
+            try:
+                version, request = self._request(cart, customer, tender.points, receipt_id)
+                priced = pricing.price_receipt(request)
+            except pricing.InputError as exc:
+                raise SaleError(str(exc)) from exc
             sale = close_sale(
-                cart,
+                priced,
+                barcodes={line.product.id: line.product.barcode for line in cart.lines},
                 tender=tender,
                 number=sales.next_receipt_number(db, self.till_id),
                 store_id=self.store_id,
                 till_id=self.till_id,
-                closed_at=self._clock(),
                 customer=customer,
-                program=program,
+                lots_before=request.customer.point_lots if request.customer else (),
+                cash_step=request.store.cash_step,
                 cashier_id=cashier_id,
                 shift_id=shift_id,
             )
             # The fiscal device registers the sale first: if it refuses, nothing is stored.
             registered = self.fiscal.register_sale(sale)
             event = sale_closed_event(sale)
-            sales.insert_sale(db, sale, event)
+            sales.insert_sale(db, sale, event, pricing_request(request), version)
             sales.set_fiscal(db, sale.id, registered.mode, registered.document_number)
             open_receipt.save_in(db, Cart(), None)
             store = self.store()
@@ -183,3 +277,10 @@ class TillService:
                 self.receipts.queue_receipt(db, sale, store)
         return sale
 
+
+def pricing_request(request: pricing.SaleRequest) -> str:
+    """The request as `edge price` reads it, without the programs (the receipt records
+    their version; the till keeps every version)."""
+    document = pricing.encode(request)
+    del document["programs"]
+    return json.dumps(document, ensure_ascii=False)

@@ -23,6 +23,7 @@ class StoreSettings:
     card_prefixes: str = ""
     receipt_barcode_prefix: str = ""
     receipt_language: str = ""
+    cash_step: int = 1
 
 
 def _product(row: dict[str, Any], barcode: str) -> Product:
@@ -33,6 +34,7 @@ def _product(row: dict[str, Any], barcode: str) -> Product:
         barcode=barcode,
         category=row["category"],
         weighted=bool(row["weighted"]),
+        vat_rate=row["vat_rate_bp"],
     )
 
 
@@ -103,6 +105,11 @@ def category_chain(database: Database, category_id: str) -> list[CategoryRule]:
         chain.append(rule)
         current = rule.parent_id
     return chain
+
+
+def category_path(database: Database, category_id: str) -> tuple[str, ...]:
+    """The ids of a category's path from the root down to it (pricing's category)."""
+    return tuple(rule.id for rule in reversed(category_chain(database, category_id)))
 
 
 def store_settings(database: Database, store_id: str) -> StoreSettings | None:

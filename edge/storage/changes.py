@@ -7,11 +7,13 @@ central's once caught up.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlite_utils
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from edge.storage import outbox
 from edge.storage.database import Database
@@ -163,18 +165,7 @@ def _apply(db: sqlite_utils.Database, change: sync_pb2.Change) -> None:
     kind = change.WhichOneof("entity")
     conn = db.conn
     if kind == "product":
-        p = change.product
-        conn.execute(
-            "INSERT OR REPLACE INTO products (id, name, article, category, price, weighted, active,"
-            " plu, vat_rate_bp, search_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (p.id, p.name, p.article, p.category, p.price, p.weighted, p.active, p.plu,
-             p.vat_rate_bp, search_key(p.name)),
-        )
-        conn.execute("DELETE FROM product_barcodes WHERE product_id = ?", (p.id,))
-        conn.executemany(
-            "INSERT OR REPLACE INTO product_barcodes (barcode, product_id) VALUES (?, ?)",
-            [(code, p.id) for code in p.barcodes],
-        )
+        _apply_product(conn, change.product)
     elif kind == "customer":
         c = change.customer
         conn.execute(
@@ -189,29 +180,31 @@ def _apply(db: sqlite_utils.Database, change: sync_pb2.Change) -> None:
             (k.barcode, k.customer_id, k.blocked),
         )
     elif kind == "ledger_entry":
-        e = change.ledger_entry
+        insert_ledger_entry(conn, change.ledger_entry)
+    elif kind == "pricing_programs":
+        g = change.pricing_programs
         conn.execute(
-            "INSERT OR IGNORE INTO ledger_entries (id, customer_id, points, receipt_id, store_id,"
-            " created_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (e.id, e.customer_id, e.points, e.receipt_id, e.store_id,
-             e.created_at.ToDatetime(tzinfo=UTC).isoformat(), e.reason),
+            "INSERT OR REPLACE INTO pricing_programs (version, id, json) VALUES (?, ?, ?)",
+            (g.version, g.id, g.json),
         )
-    elif kind == "loyalty_program":
-        g = change.loyalty_program
+    elif kind == "customer_terms":
+        t = change.customer_terms
         conn.execute(
-            "INSERT OR REPLACE INTO loyalty_programs (id, name, earn_points, earn_per_minor)"
-            " VALUES (?, ?, ?, ?)",
-            (g.id, g.name, g.earn_points, g.earn_per_minor),
+            "INSERT OR REPLACE INTO customer_terms (customer_id, groups, price_list,"
+            " discounts_json) VALUES (?, ?, ?, ?)",
+            (t.customer_id, ",".join(t.groups), t.price_list, t.discounts_json or "[]"),
         )
+    elif kind == "customer_purchase":
+        insert_purchase(conn, change.customer_purchase)
     elif kind == "store":
         s = change.store
         conn.execute(
             "INSERT OR REPLACE INTO stores (id, name, time_zone, phone_region, currency,"
             " currency_sign, weight_label_prefixes, card_prefixes, receipt_barcode_prefix,"
-            " receipt_language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " receipt_language, cash_step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (s.id, s.name, s.time_zone, s.phone_region, s.currency, s.currency_sign,
              ",".join(s.weight_label_prefixes), ",".join(s.card_prefixes),
-             s.receipt_barcode_prefix, s.receipt_language),
+             s.receipt_barcode_prefix, s.receipt_language, max(1, s.cash_step)),
         )
     elif kind == "category":
         cat = change.category
@@ -231,3 +224,53 @@ def _apply(db: sqlite_utils.Database, change: sync_pb2.Change) -> None:
     else:
         # A newer central may send kinds this till does not know yet: skip, never block.
         log.warning("change %d carries no entity this till knows; skipped", change.seq)
+
+
+def _apply_product(conn: sqlite3.Connection, p: sync_pb2.Product) -> None:
+    """Store a product; a new price records the old one and when it changed (L12 tags)."""
+    old = conn.execute("SELECT price FROM products WHERE id = ?", (p.id,)).fetchone()
+    if old is not None and old[0] != p.price:
+        conn.execute(
+            "INSERT OR REPLACE INTO product_prices (product_id, old_price, changed_at)"
+            " VALUES (?, ?, ?)",
+            (p.id, old[0], datetime.now(UTC).isoformat()),
+        )
+    conn.execute(
+        "INSERT OR REPLACE INTO products (id, name, article, category, price, weighted, active,"
+        " plu, vat_rate_bp, search_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (p.id, p.name, p.article, p.category, p.price, p.weighted, p.active, p.plu,
+         p.vat_rate_bp, search_key(p.name)),
+    )
+    conn.execute("DELETE FROM product_barcodes WHERE product_id = ?", (p.id,))
+    conn.executemany(
+        "INSERT OR REPLACE INTO product_barcodes (barcode, product_id) VALUES (?, ?)",
+        [(code, p.id) for code in p.barcodes],
+    )
+
+
+def _time(stamp: Timestamp, present: bool) -> str | None:
+    return stamp.ToDatetime(tzinfo=UTC).isoformat() if present else None
+
+
+def insert_ledger_entry(conn: sqlite3.Connection, e: sync_pb2.LedgerEntry) -> None:
+    """Hold a ledger entry once, keyed by its id, with its lot."""
+    conn.execute(
+        "INSERT OR IGNORE INTO ledger_entries (id, customer_id, points, receipt_id, store_id,"
+        " created_at, reason, lot_id, lot_earned_at, lot_available_at, lot_expires_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (e.id, e.customer_id, e.points, e.receipt_id, e.store_id,
+         e.created_at.ToDatetime(tzinfo=UTC).isoformat(), e.reason, e.lot_id,
+         _time(e.lot_earned_at, e.HasField("lot_earned_at")),
+         _time(e.lot_available_at, e.HasField("lot_available_at")),
+         _time(e.lot_expires_at, e.HasField("lot_expires_at"))),
+    )
+
+
+def insert_purchase(conn: sqlite3.Connection, c: sync_pb2.CustomerPurchase) -> None:
+    """Hold a customer purchase fact once, keyed by its receipt's or return's id."""
+    conn.execute(
+        "INSERT OR IGNORE INTO customer_purchases (id, customer_id, store_id, at, amount,"
+        " one_time_used, one_time_restored) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (c.id, c.customer_id, c.store_id, c.at.ToDatetime(tzinfo=UTC).isoformat(), c.amount,
+         ",".join(c.one_time_used), ",".join(c.one_time_restored)),
+    )

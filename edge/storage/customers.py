@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 
 from edge.storage.database import Database
+from kassa.domain import pricing
+from kassa.domain.points import LedgerEntry, lots_from_ledger
 
 
 @dataclass(frozen=True)
@@ -53,3 +58,55 @@ def balance(database: Database, customer_id: str) -> int:
         (customer_id,),
     )
     return int(total)
+
+
+def _moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def ledger(database: Database, customer_id: str) -> list[LedgerEntry]:
+    """Every ledger entry of the customer this till holds."""
+    return [
+        LedgerEntry(
+            r["id"], r["customer_id"], r["points"], r["receipt_id"], r["store_id"],
+            datetime.fromisoformat(r["created_at"]), r["reason"], r["lot_id"],
+            _moment(r["lot_earned_at"]), _moment(r["lot_available_at"]),
+            _moment(r["lot_expires_at"]),
+        )
+        for r in database.rows(
+            "SELECT * FROM ledger_entries WHERE customer_id = ?", (customer_id,)
+        )
+    ]
+
+
+def pricing_profile(database: Database, customer_id: str) -> pricing.Customer:
+    """The customer as the pricing engine sees them: HQ's terms, lifetime purchases and
+    one-time discounts from purchase facts, and points lots from the ledger.
+
+    Raises InputError when central sent personal discounts the engine cannot read.
+    """
+    terms = database.one("SELECT * FROM customer_terms WHERE customer_id = ?", (customer_id,))
+    facts = database.rows(
+        "SELECT amount, one_time_used, one_time_restored FROM customer_purchases"
+        " WHERE customer_id = ?",
+        (customer_id,),
+    )
+    uses: Counter[str] = Counter()
+    for fact in facts:
+        uses.update(i for i in fact["one_time_used"].split(",") if i)
+        uses.subtract(i for i in fact["one_time_restored"].split(",") if i)
+    discounts: tuple[pricing.PersonalDiscount, ...] = ()
+    if terms is not None:
+        discounts = tuple(
+            pricing.decode(pricing.PersonalDiscount, item, f"discounts[{i}]")
+            for i, item in enumerate(json.loads(terms["discounts_json"] or "[]"))
+        )
+    return pricing.Customer(
+        id=customer_id,
+        groups=frozenset(g for g in (terms["groups"] if terms else "").split(",") if g),
+        price_list=(terms["price_list"] or None) if terms else None,
+        discounts=discounts,
+        used_one_time=frozenset(i for i, n in uses.items() if n > 0),
+        lifetime_purchases=max(0, sum(f["amount"] for f in facts)),
+        point_lots=lots_from_ledger(ledger(database, customer_id)),
+    )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from edge.storage import customers
 from edge.storage.database import Database
-from kassa.domain.sale import ClosedSale, CustomerRef, LedgerEntry, Payment, ReceiptLine
+from kassa.domain import pricing
+from kassa.domain.sale import ClosedSale, CustomerRef, Payment, ReceiptLine
 
 LIMIT = 100
+_PAYMENT_ORDER = ("card", "cash", "points")  # as kassa.domain.sale.settle makes them
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ def between(database: Database, start: datetime, end: datetime) -> list[JournalR
     """Receipts closed in [start, end) (aware datetimes, compared in UTC)."""
     return _rows(
         database, "r.closed_at >= ? AND r.closed_at < ?",
-        (start.isoformat(), end.isoformat()),
+        (start.astimezone(UTC).isoformat(), end.astimezone(UTC).isoformat()),
     )
 
 
@@ -55,41 +58,45 @@ def of_customer(database: Database, customer_id: str) -> list[JournalRow]:
 
 
 def load_sale(database: Database, receipt_id: str) -> ClosedSale | None:
-    """Rebuild a stored receipt exactly as it closed (lines, payments, points)."""
+    """Rebuild a stored receipt exactly as it closed (lines, discounts, payments, points)."""
     r = database.one("SELECT * FROM receipts WHERE id = ?", (receipt_id,))
     if r is None:
         return None
+    priced = (
+        pricing.decode(pricing.PricedReceipt, json.loads(r["pricing_json"]))
+        if r["pricing_json"]
+        else None
+    )
+    discounts = {line.line_no: line.discounts for line in priced.lines} if priced else {}
     lines = tuple(
         ReceiptLine(ln["line_no"], ln["product_id"], ln["barcode"], ln["name"],
-                    ln["quantity_milli"], ln["unit_price"], ln["total"])
+                    ln["quantity_milli"], ln["unit_price"], ln["total"], ln["base_total"],
+                    discounts.get(ln["line_no"], ()), ln["vat_rate_bp"], ln["points_spent"],
+                    ln["points_earned"])
         for ln in database.rows(
             "SELECT * FROM receipt_lines WHERE receipt_id = ? ORDER BY line_no", (receipt_id,))
     )
-    payments = tuple(
-        Payment(p["method"], p["amount"])
-        for p in database.rows(
-            "SELECT * FROM payments WHERE receipt_id = ? ORDER BY method DESC", (receipt_id,))
-    )
-    ledger = tuple(
-        LedgerEntry(e["id"], e["customer_id"], e["points"], e["receipt_id"], e["store_id"],
-                    datetime.fromisoformat(e["created_at"]), e["reason"])
-        for e in database.rows(
-            "SELECT * FROM ledger_entries WHERE receipt_id = ? ORDER BY id", (receipt_id,))
-    )
+    payments = tuple(sorted(
+        (Payment(p["method"], p["amount"])
+         for p in database.rows("SELECT * FROM payments WHERE receipt_id = ?", (receipt_id,))),
+        key=lambda p: _PAYMENT_ORDER.index(p.method),
+    ))
+    closed_at = datetime.fromisoformat(r["closed_at"])
+    held = customers.ledger(database, r["customer_id"] or "")
+    ledger = [e for e in held if e.receipt_id == receipt_id]
     customer = None
     if r["customer_id"]:
         record = customers.get_customer(database, r["customer_id"])
-        before = database.scalar(
-            "SELECT COALESCE(SUM(points), 0) FROM ledger_entries WHERE customer_id = ? "
-            "AND created_at < ? AND receipt_id != ?",
-            (r["customer_id"], r["closed_at"], receipt_id),
-        )
+        before = sum(e.points for e in held if e.created_at < closed_at and e not in ledger)
         customer = CustomerRef(
-            r["customer_id"], record.display_name if record else "", int(before)
+            r["customer_id"], record.display_name if record else "", before
         )
     return ClosedSale(
         id=r["id"], number=r["number"], store_id=r["store_id"], till_id=r["till_id"],
-        closed_at=datetime.fromisoformat(r["closed_at"]), lines=lines, total=r["total"],
+        closed_at=closed_at, lines=lines, total=r["total"],
         payments=payments, cash_tendered=r["cash_tendered"], change=r["change"],
-        customer=customer, ledger=ledger, cashier_id=r["cashier_id"], shift_id=r["shift_id"],
+        customer=customer, ledger=tuple(sorted(ledger, key=lambda e: e.id)),
+        cashier_id=r["cashier_id"], shift_id=r["shift_id"], cash_rounding=r["cash_rounding"],
+        points_spent=r["points_spent"], vat=priced.vat if priced else (),
+        one_time_used=priced.one_time_used if priced else (), pricing=priced,
     )

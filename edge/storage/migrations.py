@@ -192,4 +192,91 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX print_jobs_state ON print_jobs(state)
         """,
     ),
+    (
+        2,
+        # Issue 3: the pricing engine at the till. Programs and customer terms come from
+        # central; lifetime purchases and one-time discounts are summed from purchase
+        # facts; points live in lots (ledger entries grouped by lot); returns are facts.
+        """
+        DROP TABLE loyalty_programs;
+        ALTER TABLE stores ADD COLUMN cash_step INTEGER NOT NULL DEFAULT 1;
+        CREATE TABLE pricing_programs (
+            version INTEGER PRIMARY KEY,
+            id TEXT NOT NULL,
+            json TEXT NOT NULL
+        );
+        CREATE TABLE customer_terms (
+            customer_id TEXT PRIMARY KEY,
+            groups TEXT NOT NULL DEFAULT '',
+            price_list TEXT NOT NULL DEFAULT '',
+            discounts_json TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE TABLE customer_purchases (
+            id TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL,
+            store_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            one_time_used TEXT NOT NULL DEFAULT '',
+            one_time_restored TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX customer_purchases_customer ON customer_purchases(customer_id);
+        ALTER TABLE ledger_entries ADD COLUMN lot_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE ledger_entries ADD COLUMN lot_earned_at TEXT;
+        ALTER TABLE ledger_entries ADD COLUMN lot_available_at TEXT;
+        ALTER TABLE ledger_entries ADD COLUMN lot_expires_at TEXT;
+        ALTER TABLE receipts ADD COLUMN cash_rounding INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE receipts ADD COLUMN points_spent INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE receipts ADD COLUMN discount_total INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE receipts ADD COLUMN programs_version INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE receipts ADD COLUMN pricing_request_json TEXT NOT NULL DEFAULT '';
+        ALTER TABLE receipts ADD COLUMN pricing_json TEXT NOT NULL DEFAULT '';
+        ALTER TABLE receipt_lines ADD COLUMN base_total INTEGER;
+        ALTER TABLE receipt_lines ADD COLUMN discount_total INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE receipt_lines ADD COLUMN vat_rate_bp INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE receipt_lines ADD COLUMN points_spent INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE receipt_lines ADD COLUMN points_earned INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE open_receipt_lines ADD COLUMN vat_rate_bp INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE open_receipt_lines ADD COLUMN manual_percent INTEGER;
+        ALTER TABLE open_receipt_lines ADD COLUMN manual_by TEXT;
+        ALTER TABLE open_receipt_lines ADD COLUMN manual_reason TEXT;
+        CREATE TABLE returns (
+            id TEXT PRIMARY KEY,
+            number TEXT NOT NULL UNIQUE,
+            receipt_id TEXT NOT NULL REFERENCES receipts(id),
+            returned_at TEXT NOT NULL,
+            customer_id TEXT,
+            total INTEGER NOT NULL,
+            refund INTEGER NOT NULL,
+            cash_rounding INTEGER NOT NULL,
+            cashier_id TEXT NOT NULL,
+            approved_by TEXT NOT NULL,
+            shift_id TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX returns_receipt ON returns(receipt_id);
+        CREATE INDEX returns_shift ON returns(shift_id);
+        CREATE TABLE return_lines (
+            return_id TEXT NOT NULL REFERENCES returns(id),
+            line_no INTEGER NOT NULL,
+            quantity_milli INTEGER NOT NULL,
+            total INTEGER NOT NULL,
+            refund INTEGER NOT NULL,
+            points_restored INTEGER NOT NULL,
+            points_annulled INTEGER NOT NULL,
+            PRIMARY KEY (return_id, line_no)
+        );
+        CREATE TABLE refunds (
+            return_id TEXT NOT NULL REFERENCES returns(id),
+            method TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            PRIMARY KEY (return_id, method)
+        );
+        CREATE TABLE product_prices (
+            product_id TEXT PRIMARY KEY,
+            old_price INTEGER NOT NULL,
+            changed_at TEXT NOT NULL
+        )
+        """,
+    ),
 ]

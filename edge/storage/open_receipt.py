@@ -8,6 +8,7 @@ import sqlite_utils
 
 from edge.storage.database import Database
 from kassa.domain.cart import Cart, CartLine, Product
+from kassa.domain.pricing import ManualDiscount
 
 
 def save(database: Database, cart: Cart, customer_id: str | None) -> None:
@@ -21,10 +22,15 @@ def save_in(db: sqlite_utils.Database, cart: Cart, customer_id: str | None) -> N
     db.conn.execute("DELETE FROM open_receipt_lines")
     db.conn.executemany(
         "INSERT INTO open_receipt_lines (line_no, product_id, name, price, barcode, category,"
-        " weighted, quantity_milli) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " weighted, quantity_milli, vat_rate_bp, manual_percent, manual_by, manual_reason)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (i, ln.product.id, ln.product.name, ln.product.price, ln.product.barcode,
-             ln.product.category, int(ln.product.weighted), ln.quantity_milli)
+             ln.product.category, int(ln.product.weighted), ln.quantity_milli,
+             ln.product.vat_rate,
+             ln.manual.percent if ln.manual else None,
+             ln.manual.given_by if ln.manual else None,
+             ln.manual.reason if ln.manual else None)
             for i, ln in enumerate(cart.lines, start=1)
         ],
     )
@@ -45,8 +51,12 @@ def load(database: Database) -> tuple[Cart, str | None]:
                 Product(
                     id=r["product_id"], name=r["name"], price=r["price"], barcode=r["barcode"],
                     category=r["category"], weighted=bool(r["weighted"]),
+                    vat_rate=r["vat_rate_bp"],
                 ),
                 r["quantity_milli"],
+                ManualDiscount(r["manual_percent"], r["manual_by"], r["manual_reason"] or "")
+                if r["manual_percent"]
+                else None,
             )
             for r in rows
         ]

@@ -99,10 +99,23 @@ def record_action(
 def shift_figures(database: Database, shift_id: str) -> dict[str, Any]:
     """Raw sums of a shift for its X or Z report."""
     sales = database.one(
-        "SELECT COUNT(*) AS count, COALESCE(SUM(total), 0) AS total FROM receipts "
+        "SELECT COUNT(*) AS count, COALESCE(SUM(total), 0) AS total, "
+        "COALESCE(SUM(discount_total), 0) AS discounts FROM receipts WHERE shift_id = ?",
+        (shift_id,),
+    )
+    returns = database.one(
+        "SELECT COUNT(*) AS count, COALESCE(SUM(total), 0) AS total FROM returns "
         "WHERE shift_id = ?",
         (shift_id,),
     )
+    refunds = {
+        r["method"]: r["amount"]
+        for r in database.rows(
+            "SELECT f.method, SUM(f.amount) AS amount FROM refunds f JOIN returns r "
+            "ON r.id = f.return_id WHERE r.shift_id = ? GROUP BY f.method",
+            (shift_id,),
+        )
+    }
     by_method = {
         r["method"]: r["amount"]
         for r in database.rows(
@@ -121,5 +134,6 @@ def shift_figures(database: Database, shift_id: str) -> dict[str, Any]:
         "SELECT amount, reason, at FROM cash_movements WHERE shift_id = ? ORDER BY at",
         (shift_id,),
     )
-    assert sales is not None and points is not None
-    return {"sales": sales, "by_method": by_method, "points": points, "moves": moves}
+    assert sales is not None and points is not None and returns is not None
+    return {"sales": sales, "by_method": by_method, "points": points, "moves": moves,
+            "returns": returns, "refunds": refunds}

@@ -1,13 +1,14 @@
-"""Closing a sale: payments, change and points earned, as plain data."""
+"""Closing a sale priced by the engine: payments, cash rounding, change and ledger entries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from kassa.domain.cart import Cart
 from kassa.domain.ids import new_id
-from kassa.domain.loyalty import FlatEarnProgram
+from kassa.domain.points import LedgerEntry, ledger_entries
+from kassa.domain.pricing import AppliedDiscount, PointLot, PricedReceipt, VatTotal
+from kassa.domain.pricing.arithmetic import round_to_step
 
 
 class SaleError(ValueError):
@@ -16,15 +17,27 @@ class SaleError(ValueError):
 
 @dataclass(frozen=True)
 class CustomerRef:
-    """The customer on a receipt, as much as a till needs."""
+    """The customer on a receipt, as much as a till needs to show and price them.
+
+    ``balance`` counts every live point, ``available`` only those spendable now; ``terms``
+    are the price list and permanent discount names the sale screen shows (L10);
+    ``tier_percent`` the cumulative discount in basis points reached (L7).
+    """
 
     id: str
     name: str
     balance: int
+    available: int | None = None
+    terms: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    tier_percent: int = 0
+    lifetime: int = 0
 
 
 @dataclass(frozen=True)
 class ReceiptLine:
+    """A closed line. ``total`` is after discounts; ``base_total`` before them."""
+
     line_no: int
     product_id: str
     barcode: str
@@ -32,32 +45,30 @@ class ReceiptLine:
     quantity_milli: int
     unit_price: int
     total: int
+    base_total: int | None = None
+    discounts: tuple[AppliedDiscount, ...] = ()
+    vat_rate: int = 0
+    points_spent: int = 0
+    points_earned: int = 0
 
-
-@dataclass(frozen=True)
-class LedgerEntry:
-    """One movement of a customer's points."""
-
-    id: str
-    customer_id: str
-    points: int
-    receipt_id: str
-    store_id: str
-    created_at: datetime
-    reason: str
+    @property
+    def discount_total(self) -> int:
+        return sum(d.amount for d in self.discounts)
 
 
 @dataclass(frozen=True)
 class Tender:
-    """What the customer hands over: cash (before change) and an amount by card."""
+    """What the customer hands over: cash (before change), an amount by card, and the
+    points they spend (their money value is taken off what is due)."""
 
     cash: int = 0
     card: int = 0
+    points: int = 0
 
 
 @dataclass(frozen=True)
 class Payment:
-    """A part of the total settled by one method ("cash" or "card")."""
+    """A part of the total settled by one method ("cash", "card" or "points")."""
 
     method: str
     amount: int
@@ -81,14 +92,23 @@ class ClosedSale:
     ledger: tuple[LedgerEntry, ...]
     cashier_id: str = ""
     shift_id: str = ""
+    cash_rounding: int = 0
+    points_spent: int = 0
+    vat: tuple[VatTotal, ...] = ()
+    one_time_used: tuple[str, ...] = ()
+    pricing: PricedReceipt | None = field(default=None, compare=False)
 
     def paid_by(self, method: str) -> int:
         """Amount of the total settled by ``method``."""
         return sum(p.amount for p in self.payments if p.method == method)
 
     @property
+    def discount_total(self) -> int:
+        return sum(line.discount_total for line in self.lines)
+
+    @property
     def points_earned(self) -> int:
-        return sum(e.points for e in self.ledger if e.points > 0)
+        return sum(line.points_earned for line in self.lines)
 
     @property
     def balance_after(self) -> int | None:
@@ -97,85 +117,94 @@ class ClosedSale:
         return self.customer.balance + sum(e.points for e in self.ledger)
 
 
-def settle(total: int, tender: Tender) -> tuple[tuple[Payment, ...], int]:
-    """Split ``total`` into payments and the change due; raises SaleError if it cannot.
+def settle(
+    due: int, tender: Tender, cash_step: int = 1, points_value: int = 0
+) -> tuple[tuple[Payment, ...], int, int]:
+    """Split ``due`` (the money part of the total) into payments; returns them, the change
+    and the cash rounding. Raises SaleError if the tender does not cover it.
 
-    The card pays at most the total; cash covers the rest and any excess is change.
+    The card pays at most what is due, exactly; cash covers the rest, rounded half-up to
+    the store's coin step (R2), and any excess is change. Points paid are a payment of
+    their ``points_value``.
     """
-    if tender.cash < 0 or tender.card < 0:
+    if tender.cash < 0 or tender.card < 0 or tender.points < 0:
         raise SaleError("payment amounts cannot be negative")
-    if tender.card > total:
-        raise SaleError(f"card {tender.card} is more than the total {total}")
-    cash_due = total - tender.card
+    if tender.card > due:
+        raise SaleError(f"card {tender.card} is more than the {due} due")
+    cash_part = due - tender.card
+    cash_due = round_to_step(cash_part, cash_step) if cash_part else 0
     if tender.cash < cash_due:
         raise SaleError(f"cash {tender.cash} is less than the {cash_due} due")
     payments = tuple(
         Payment(method, amount)
-        for method, amount in (("card", tender.card), ("cash", cash_due))
+        for method, amount in (("card", tender.card), ("cash", cash_due), ("points", points_value))
         if amount > 0
     )
-    return payments, tender.cash - cash_due
+    return payments, tender.cash - cash_due, cash_due - cash_part
 
 
 def close_sale(
-    cart: Cart,
+    priced: PricedReceipt,
     *,
+    barcodes: dict[str, str],
     tender: Tender,
     number: str,
     store_id: str,
     till_id: str,
-    closed_at: datetime,
     customer: CustomerRef | None,
-    program: FlatEarnProgram | None,
+    lots_before: tuple[PointLot, ...] = (),
+    cash_step: int = 1,
     cashier_id: str = "",
     shift_id: str = "",
 ) -> ClosedSale:
-    """Close a cart paid by cash, card or both.
+    """Close a receipt the engine priced (with ``tender.points`` spent) and paid by
+    ``tender``; the receipt's id is ``priced.receipt_id``.
 
-    Raises SaleError for an empty cart or a payment that does not cover the total.
+    ``barcodes`` maps product ids to the code printed on the line; ``lots_before`` are the
+    customer's point lots the receipt was priced with: the ledger entries are the
+    difference between them and the lots after. Raises SaleError for an empty receipt, a
+    points spend that differs from what was priced, or a payment that does not cover it.
     """
-    if closed_at.tzinfo is None:
-        raise ValueError("closed_at must be timezone-aware")
-    if cart.empty:
+    if priced.at.tzinfo is None:
+        raise ValueError("the receipt time must be timezone-aware")
+    if not priced.lines:
         raise SaleError("the receipt is empty")
-    total = cart.total
-    payments, change = settle(total, tender)
-    receipt_id = new_id()
+    if tender.points != priced.points_spent:
+        raise SaleError(f"the receipt was priced with {priced.points_spent} points, "
+                        f"not {tender.points}")
+    payments, change, rounding = settle(priced.due, tender, cash_step, priced.points_value)
     lines = tuple(
         ReceiptLine(
-            line_no=i,
-            product_id=line.product.id,
-            barcode=line.product.barcode,
-            name=line.product.name,
-            quantity_milli=line.quantity_milli,
-            unit_price=line.product.price,
+            line_no=line.line_no,
+            product_id=line.product_id,
+            barcode=barcodes.get(line.product_id, ""),
+            name=line.name,
+            quantity_milli=line.quantity,
+            unit_price=line.base_price,
             total=line.total,
+            base_total=line.base_total,
+            discounts=line.discounts,
+            vat_rate=line.vat_rate,
+            points_spent=line.points_spent,
+            points_earned=line.points_earned,
         )
-        for i, line in enumerate(cart.lines, start=1)
+        for line in priced.lines
     )
     ledger: tuple[LedgerEntry, ...] = ()
-    if customer is not None and program is not None:
-        points = program.points_for(total)
-        if points:
-            ledger = (
-                LedgerEntry(
-                    id=new_id(),
-                    customer_id=customer.id,
-                    points=points,
-                    receipt_id=receipt_id,
-                    store_id=store_id,
-                    created_at=closed_at,
-                    reason="earn",
-                ),
-            )
+    if customer is not None:
+        ledger = ledger_entries(
+            lots_before, priced.point_lots_after, customer_id=customer.id,
+            receipt_id=priced.receipt_id, store_id=store_id, at=priced.at,
+            reasons=("spend", "earn"),
+        )
     return ClosedSale(
-        id=receipt_id,
+        id=priced.receipt_id,
         number=number,
         store_id=store_id,
         till_id=till_id,
-        closed_at=closed_at,
+        closed_at=priced.at,
         lines=lines,
-        total=total,
+        total=priced.total,
         payments=payments,
         cash_tendered=tender.cash,
         change=change,
@@ -183,4 +212,14 @@ def close_sale(
         ledger=ledger,
         cashier_id=cashier_id,
         shift_id=shift_id,
+        cash_rounding=rounding,
+        points_spent=priced.points_spent,
+        vat=priced.vat,
+        one_time_used=priced.one_time_used,
+        pricing=priced,
     )
+
+
+def new_receipt_id() -> str:
+    """The id of a receipt about to close: also the id of the points lot it earns."""
+    return new_id()

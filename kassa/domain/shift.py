@@ -28,6 +28,14 @@ class ShiftTotals:
     points_earned: int = 0
     points_spent: int = 0
     moves: tuple[CashMove, ...] = ()
+    discounts_total: int = 0
+    returns_count: int = 0
+    returns_total: int = 0
+    refunds_by_method: dict[str, int] = field(default_factory=dict)
+
+    def net_by(self, method: str) -> int:
+        """Paid by ``method`` less refunded by it."""
+        return self.by_method.get(method, 0) - self.refunds_by_method.get(method, 0)
 
     @property
     def cash_in(self) -> int:
@@ -39,8 +47,8 @@ class ShiftTotals:
 
     @property
     def expected_cash(self) -> int:
-        """Float + cash sales + cash in - cash out: what the drawer should hold."""
-        return self.opening_float + self.by_method.get("cash", 0) + self.cash_in - self.cash_out
+        """Float + cash sales - cash refunds + cash in - cash out: what the drawer holds."""
+        return self.opening_float + self.net_by("cash") + self.cash_in - self.cash_out
 
 
 def shift_too_long(opened_at: datetime, now: datetime) -> bool:

@@ -1,5 +1,8 @@
 """Golden bytes: every layout in ru, uk and en at 32 and 42 columns, byte for byte.
 
+"receipt-discounts" is a receipt with discounts, points paid, cash rounding and VAT;
+"return" a return slip with a card and a cash refund and points given back.
+
 Regenerate after an intended change (a layout, a translation) and review the diff:
     KASSA_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/printing/test_golden.py
 """
@@ -18,11 +21,13 @@ from edge.printing.cards import render_loyalty_card
 from edge.printing.layout import rendered
 from edge.printing.receipt import render_receipt
 from edge.printing.reports import render_shift_report
+from edge.printing.returns import render_return
 from edge.printing.tags import render_price_tags
 from edge.printing.testpage import render_test_page
+from kassa.domain.sale import ClosedSale
 
 from .escpos_parser import EPSON_TABLES, POS58_TABLES, parse
-from .sales import make_sale
+from .sales import make_discounted_sale, make_return, make_sale
 from .samples import KYIV, loyalty_card, price_tags, shift_report, style
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -30,10 +35,12 @@ UPDATE = os.environ.get("KASSA_UPDATE_GOLDEN") == "1"
 Draw = Callable[[Escpos], object]
 
 
-def receipt(language: str, width: int, *, copy: bool = False) -> Draw:
+def receipt(
+    language: str, width: int, *, copy: bool = False, sale: ClosedSale | None = None
+) -> Draw:
     return lambda p: render_receipt(
         p,
-        make_sale(),
+        sale or make_sale(),
         store_name="Продукти «Ґанок»",
         currency_sign="грн",
         language=language,
@@ -47,6 +54,10 @@ def receipt(language: str, width: int, *, copy: bool = False) -> Draw:
 LAYOUTS: dict[str, Callable[[str, int], Draw]] = {
     "receipt": receipt,
     "receipt-copy": lambda lang, w: receipt(lang, w, copy=True),
+    "receipt-discounts": lambda lang, w: receipt(lang, w, sale=make_discounted_sale()),
+    "return": lambda lang, w: (
+        lambda p: render_return(p, make_return(), style(lang, w), store_name="Продукти «Ґанок»")
+    ),
     "x-report": lambda lang, w: lambda p: render_shift_report(p, shift_report("X"), style(lang, w)),
     "z-report": lambda lang, w: lambda p: render_shift_report(p, shift_report("Z"), style(lang, w)),
     "price-tags": lambda lang, w: lambda p: render_price_tags(p, price_tags(), style(lang, w)),

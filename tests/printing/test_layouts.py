@@ -22,6 +22,7 @@ from edge.printing.documents import PriceTag
 from edge.printing.layout import rendered
 from edge.printing.receipt import render_receipt
 from edge.printing.reports import render_shift_report
+from edge.printing.returns import render_return
 from edge.printing.tags import render_price_tags
 from edge.printing.testpage import (
     RUSSIAN_SAMPLE,
@@ -30,16 +31,31 @@ from edge.printing.testpage import (
     UKRAINIAN_SAMPLE,
     render_test_page,
 )
-from kassa.domain.sale import Payment
+from kassa.domain.pricing import VatTotal
+from kassa.domain.returns import ClosedReturn
+from kassa.domain.sale import ClosedSale, Payment
 
 from .escpos_parser import EPSON_TABLES, POS58_TABLES, Barcode, Line, Printout, parse
-from .sales import RU_NAME, UK_NAME, make_sale
+from .sales import (
+    DAMAGED,
+    LOYAL,
+    RU_NAME,
+    SPRING,
+    UK_NAME,
+    WATER,
+    make_discounted_sale,
+    make_return,
+    make_sale,
+)
 from .samples import CARD_NUMBER, loyalty_card, price_tags, shift_report, style
 
 LANGUAGES = ["ru", "uk", "en"]
 WIDTHS = [32, 42]
 each_language_and_width = pytest.mark.parametrize(
     ("language", "width"), [(lang, w) for lang in LANGUAGES for w in WIDTHS]
+)
+each_language_and_paper = pytest.mark.parametrize(
+    ("language", "width"), [(lang, w) for lang in LANGUAGES for w in [*WIDTHS, 48]]
 )
 
 
@@ -184,6 +200,258 @@ def test_copy_is_printed_in_the_receipt_language(language: str, word: str) -> No
         )
     )
     assert printout.lines[0] == word
+
+
+def draw_receipt(sale: ClosedSale, language: str, width: int) -> Callable[[Escpos], Any]:
+    return lambda p: render_receipt(
+        p,
+        sale,
+        store_name="Kassa",
+        currency_sign="грн",
+        language=language,
+        width=width,
+        code_page="CP1251",
+    )
+
+
+def draw_return(
+    ret: ClosedReturn, language: str, width: int, *, copy: bool = False
+) -> Callable[[Escpos], Any]:
+    return lambda p: render_return(
+        p, ret, style(language, width), store_name="Продукти «Ґанок»", copy=copy
+    )
+
+
+def discount_rows(lines: list[str], name: str, amount: str, width: int) -> None:
+    """The discount ``name`` indented under its line (wrapped), ``amount`` right."""
+    texts = wrap(name, width - 2)
+    rows = ["  " + text for text in texts[:-1]]
+    last = "  " + texts[-1]
+    if len(last) + 1 + len(amount) <= width:
+        rows.append(last + amount.rjust(width - len(last)))
+    else:
+        rows += [last, amount.rjust(width)]
+    at = lines.index(rows[0])
+    assert lines[at : at + len(rows)] == rows, (rows, lines)
+
+
+@each_language_and_paper
+def test_receipt_with_discounts_points_rounding_and_vat(language: str, width: int) -> None:
+    _ = translations(language).gettext
+    sale = make_discounted_sale()
+    printout = decode(draw_receipt(sale, language, width))
+    assert_fits(printout, width)
+    lines = printout.lines
+    bread = lines.index(UK_NAME)
+    assert lines[bread + 1] == "2 x 45.50 = 91.00".rjust(width)
+    discount_rows(lines, f"{SPRING} 10%", "-9.10", width)
+    discount_rows(lines, f"{LOYAL} 3%", "-2.73", width)
+    assert "= 79.17".rjust(width) in lines
+    milk = lines.index(RU_NAME)
+    assert lines[milk - 1] == "= 79.17".rjust(width)
+    assert lines[milk + 1] == "0.375 x 200.00 = 75.00".rjust(width)
+    discount_rows(lines, f"{DAMAGED} 5%", "-3.75", width)
+    assert lines[milk + 3] == "= 71.25".rjust(width)
+    water = lines.index(WATER)
+    assert lines[water + 1 : water + 3] == ["1 x 18.00 = 18.00".rjust(width), "-" * width]
+    rows = [
+        (_("Subtotal"), "184.00 грн"),
+        (_("Discounts"), "-15.58 грн"),
+        (_("Total"), "168.42 грн"),
+        (_("Paid with points: {points}").format(points=450), "4.50 грн"),
+        (_("Rounding"), "-0.02 грн"),
+        (_("Card"), "100.00 грн"),
+        (_("Cash"), "100.00 грн"),
+        (_("Change"), "36.10 грн"),
+        (_("VAT {rate}").format(rate="20%"), "16.20 грн"),
+        (_("VAT {rate}").format(rate="7%"), "4.66 грн"),
+        (_("Customer"), "Іваненко Ї."),
+        (_("Points spent"), "450"),
+        (_("Points earned"), "158"),
+        (_("Points balance"), "908"),
+    ]
+    for label, value in rows:
+        assert_row(lines, label, value, width)
+    starts = [next(i for i, line in enumerate(lines) if line.startswith(row[0])) for row in rows]
+    assert starts == sorted(starts), "totals, payments, VAT and points in this order"
+    assert [(b.symbology, b.data) for b in printout.barcodes] == [("CODE128", sale.number)]
+
+
+def test_the_figures_printed_add_up() -> None:
+    sale = make_discounted_sale()
+    paid = sum(p.amount for p in sale.payments)
+    assert sale.total + sale.discount_total == 18400
+    assert paid == sale.total + sale.cash_rounding
+    assert sale.cash_tendered - sale.paid_by("cash") == sale.change
+    assert sum(vat.gross for vat in sale.vat) == sale.total
+    assert sale.balance_after == 1200 - 450 + 158
+    ret = make_return()
+    assert sum(p.amount for p in ret.refunds) == ret.refund + ret.cash_rounding
+    assert ret.balance_after == 908 + 334 - 111
+
+
+def test_whole_receipt_with_discounts_in_english_at_42() -> None:
+    printout = decode(draw_receipt(make_discounted_sale(), "en", 42))
+    assert printout.text == "\n".join(
+        [
+            "Kassa",
+            "Receipt S1-T1-000043      01.03.2025 10:05",
+            "-" * 42,
+            "Хліб житній, їжа, є, ґанок",
+            "                         2 x 45.50 = 91.00",
+            "  Акція «Весна» 10%                  -9.10",
+            "  Персональна знижка постійного покупця 3%",
+            "                                     -2.73",
+            "                                   = 79.17",
+            "Молоко ёлочка, щука",
+            "                    0.375 x 200.00 = 75.00",
+            "  Пошкоджена упаковка 5%             -3.75",
+            "                                   = 71.25",
+            "Вода «Єва»",
+            "                         1 x 18.00 = 18.00",
+            "-" * 42,
+            "Subtotal                        184.00 грн",
+            "Discounts                       -15.58 грн",
+            "Total                           168.42 грн",
+            "Paid with points: 450             4.50 грн",
+            "Rounding                         -0.02 грн",
+            "Card                            100.00 грн",
+            "Cash                            100.00 грн",
+            "Change                           36.10 грн",
+            "VAT 20%                          16.20 грн",
+            "VAT 7%                            4.66 грн",
+            "-" * 42,
+            "Customer                       Іваненко Ї.",
+            "Points spent                           450",
+            "Points earned                          158",
+            "Points balance                         908",
+            "",
+            "Thank you for your purchase!",
+        ]
+    )
+
+
+def test_a_receipt_without_discounts_points_or_vat_has_none_of_their_rows() -> None:
+    lines = decode(draw_receipt(make_sale(), "en", 42)).lines
+    for label in ("Subtotal", "Discounts", "Paid with points", "Rounding", "VAT", "Points spent"):
+        assert not any(line.startswith(label) for line in lines), label
+    assert not any(line.lstrip().startswith("=") for line in lines)
+
+
+def test_rounding_up_is_signed_and_points_paying_everything_need_no_cash_rows() -> None:
+    rounded_up = replace(make_discounted_sale(), cash_rounding=3)
+    assert_row(decode(draw_receipt(rounded_up, "en", 32)).lines, "Rounding", "+0.03 грн", 32)
+    by_points = replace(
+        make_sale(), payments=(Payment("points", 16600),), cash_tendered=0, change=0,
+        points_spent=16600,
+    )
+    lines = decode(draw_receipt(by_points, "en", 32)).lines
+    assert_row(lines, "Paid with points: 16600", "166.00 грн", 32)
+    assert not any(line.startswith(("Cash", "Change", "Card")) for line in lines)
+
+
+@pytest.mark.parametrize(("rate", "printed"), [(2000, "20%"), (700, "7%"), (1250, "12.5%"),
+                                              (1005, "10.05%"), (0, "0%")])
+def test_vat_rates_are_printed_as_percentages(rate: int, printed: str) -> None:
+    sale = replace(make_sale(), vat=(VatTotal(rate, 16600, 1234),))
+    assert_row(decode(draw_receipt(sale, "en", 32)).lines, f"VAT {printed}", "12.34 грн", 32)
+
+
+@pytest.mark.parametrize(("language", "word"), [("ru", "НДС"), ("uk", "ПДВ"), ("en", "VAT")])
+def test_vat_is_named_in_the_receipt_language(language: str, word: str) -> None:
+    if translations(language).gettext("VAT {rate}") == "VAT {rate}" and language != "en":
+        pytest.skip(f"'VAT {{rate}}' is not in the {language} catalog yet")
+    lines = decode(draw_receipt(make_discounted_sale(), language, 42)).lines
+    assert_row(lines, f"{word} 20%", "16.20 грн", 42)
+    assert_row(lines, f"{word} 7%", "4.66 грн", 42)
+
+
+@each_language_and_paper
+def test_return_slip(language: str, width: int) -> None:
+    _ = translations(language).gettext
+    printout = decode(draw_return(make_return(), language, width))
+    assert_fits(printout, width)
+    lines = printout.lines
+    assert lines[0] == "Продукти «Ґанок»"
+    assert_row(lines, _("Return {number}").format(number="S1-T1-R00007"), "02.03.2025 14:40",
+               width)
+    assert _("For receipt {number}").format(number="S1-T1-000043") in joined(lines)
+    qty = _("Qty")
+    bread, milk = lines.index(UK_NAME), lines.index(RU_NAME)
+    assert lines[bread + 1] == f"  {qty} 1" + "39.59".rjust(width - len(qty) - 4)
+    assert lines[milk + 1] == f"  {qty} 0.375" + "71.25".rjust(width - len(qty) - 8)
+    rows = [
+        (_("Total"), "110.84 грн"),
+        (_("Refund"), "107.53 грн"),
+        (_("Rounding"), "-0.03 грн"),
+        (_("Refunded to card"), "100.00 грн"),
+        (_("Refunded in cash"), "7.50 грн"),
+        (_("Customer"), "Іваненко Ї."),
+        (_("Points restored"), "334"),
+        (_("Points annulled"), "111"),
+        (_("Points balance"), "1131"),
+    ]
+    for label, value in rows:
+        assert_row(lines, label, value, width)
+    assert lines[-3:] == [_("Customer's signature"), "", "_" * width]
+    assert printout.barcodes == []
+    assert len(printout.pieces()) == 1
+
+
+def test_whole_return_slip_in_english_at_32() -> None:
+    printout = decode(draw_return(make_return(), "en", 32))
+    assert printout.text == "\n".join(
+        [
+            "Продукти «Ґанок»",
+            "Return S1-T1-R00007",
+            "                02.03.2025 14:40",
+            "For receipt S1-T1-000043",
+            "-" * 32,
+            "Хліб житній, їжа, є, ґанок",
+            "  Qty 1                    39.59",
+            "Молоко ёлочка, щука",
+            "  Qty 0.375                71.25",
+            "-" * 32,
+            "Total                 110.84 грн",
+            "Refund                107.53 грн",
+            "Rounding               -0.03 грн",
+            "Refunded to card      100.00 грн",
+            "Refunded in cash        7.50 грн",
+            "-" * 32,
+            "Customer             Іваненко Ї.",
+            "Points restored              334",
+            "Points annulled              111",
+            "Points balance              1131",
+            "",
+            "",
+            "Customer's signature",
+            "",
+            "_" * 32,
+        ]
+    )
+    heading, receipt = printout.items[1], printout.items[3]
+    assert isinstance(heading, Line) and isinstance(receipt, Line)
+    assert (heading.bold, receipt.bold) == (True, False)
+
+
+def test_a_cash_return_without_a_customer_or_points_is_short() -> None:
+    ret = make_return(with_customer=False)
+    ret = replace(ret, total=ret.refund, cash_rounding=0, refunds=(Payment("cash", ret.refund),))
+    lines = decode(draw_return(ret, "en", 42)).lines
+    assert_row(lines, "Refund", "107.53 грн", 42)
+    assert_row(lines, "Refunded in cash", "107.53 грн", 42)
+    for label in ("Total", "Rounding", "Refunded to card", "Points"):
+        assert not any(line.startswith(label) for line in lines), label
+    assert not any("Іваненко" in line for line in lines)
+
+
+@each_language_and_width
+def test_a_return_copy_says_so_first(language: str, width: int) -> None:
+    copy = decode(draw_return(make_return(), language, width, copy=True))
+    original = decode(draw_return(make_return(), language, width))
+    word = translations(language).gettext("COPY")
+    assert copy.items[0] == Line(word, "center", True, 0, (2, 2))
+    assert copy.items[1:] == original.items
 
 
 @each_language_and_width
@@ -358,6 +626,7 @@ def test_a_58mm_clone_gets_its_own_table_number_and_codes_as_text() -> None:
         lambda p: render_price_tags(p, price_tags(), style("uk", 32, "CP1125")),
         lambda p: render_loyalty_card(p, loyalty_card(), style("uk", 32, "CP1125")),
         lambda p: render_test_page(p, style("uk", 32, "CP1125"), profile="POS-5890"),
+        lambda p: render_return(p, make_return(), style("uk", 32, "CP1125"), store_name="S"),
         lambda p: render_price_tags(p, [], style("uk", 32)),
         lambda p: render_price_tags(
             p, [*price_tags(), PriceTag("Long code", 100, "ABCDEFGHIJKLMN")], style("uk", 32)
@@ -368,6 +637,7 @@ def test_a_58mm_clone_gets_its_own_table_number_and_codes_as_text() -> None:
         "tags-code-page",
         "card-code-page",
         "test-page-code-page",
+        "return-code-page",
         "no-tags",
         "tag-code-too-long",
     ],

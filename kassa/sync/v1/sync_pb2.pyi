@@ -152,6 +152,7 @@ class Event(_message.Message):
     CASH_MOVEMENT_FIELD_NUMBER: _builtins.int
     CUSTOMER_REGISTERED_FIELD_NUMBER: _builtins.int
     CUSTOMER_UPDATED_FIELD_NUMBER: _builtins.int
+    RETURN_MADE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     store_id: _builtins.str
     """Store and till the event claims to come from; central takes both from the
@@ -180,6 +181,8 @@ class Event(_message.Message):
     def customer_registered(self) -> Global___CustomerRegistered: ...
     @_builtins.property
     def customer_updated(self) -> Global___CustomerUpdated: ...
+    @_builtins.property
+    def return_made(self) -> Global___ReturnMade: ...
     def __init__(
         self,
         *,
@@ -195,12 +198,13 @@ class Event(_message.Message):
         cash_movement: Global___CashMovement | None = ...,
         customer_registered: Global___CustomerRegistered | None = ...,
         customer_updated: Global___CustomerUpdated | None = ...,
+        return_made: Global___ReturnMade | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "cash_movement", b"cash_movement", "created_at", b"created_at", "customer_registered", b"customer_registered", "customer_updated", b"customer_updated", "hlc", b"hlc", "sale_closed", b"sale_closed", "shift_closed", b"shift_closed", "shift_opened", b"shift_opened"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "cash_movement", b"cash_movement", "created_at", b"created_at", "customer_registered", b"customer_registered", "customer_updated", b"customer_updated", "hlc", b"hlc", "return_made", b"return_made", "sale_closed", b"sale_closed", "shift_closed", b"shift_closed", "shift_opened", b"shift_opened"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "cash_movement", b"cash_movement", "content_hash", b"content_hash", "created_at", b"created_at", "customer_registered", b"customer_registered", "customer_updated", b"customer_updated", "hlc", b"hlc", "id", b"id", "sale_closed", b"sale_closed", "shift_closed", b"shift_closed", "shift_opened", b"shift_opened", "store_id", b"store_id", "till_id", b"till_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["body", b"body", "cash_movement", b"cash_movement", "content_hash", b"content_hash", "created_at", b"created_at", "customer_registered", b"customer_registered", "customer_updated", b"customer_updated", "hlc", b"hlc", "id", b"id", "return_made", b"return_made", "sale_closed", b"sale_closed", "shift_closed", b"shift_closed", "shift_opened", b"shift_opened", "store_id", b"store_id", "till_id", b"till_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_body: _TypeAlias = _typing.Literal["sale_closed", "shift_opened", "shift_closed", "cash_movement", "customer_registered", "customer_updated"]  # noqa: Y015
+    _WhichOneofReturnType_body: _TypeAlias = _typing.Literal["sale_closed", "shift_opened", "shift_closed", "cash_movement", "customer_registered", "customer_updated", "return_made"]  # noqa: Y015
     _WhichOneofArgType_body: _TypeAlias = _typing.Literal["body", b"body"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_body) -> _WhichOneofReturnType_body | None: ...
 
@@ -407,6 +411,10 @@ class SaleClosed(_message.Message):
     LEDGER_ENTRIES_FIELD_NUMBER: _builtins.int
     CASHIER_ID_FIELD_NUMBER: _builtins.int
     SHIFT_ID_FIELD_NUMBER: _builtins.int
+    CASH_ROUNDING_FIELD_NUMBER: _builtins.int
+    ONE_TIME_USED_FIELD_NUMBER: _builtins.int
+    PRICING_JSON_FIELD_NUMBER: _builtins.int
+    POINTS_SPENT_FIELD_NUMBER: _builtins.int
     receipt_id: _builtins.str
     number: _builtins.str
     """Human receipt number, unique per till (e.g. "T1-000042")."""
@@ -414,6 +422,16 @@ class SaleClosed(_message.Message):
     total: _builtins.int
     cashier_id: _builtins.str
     shift_id: _builtins.str
+    cash_rounding: _builtins.int
+    """Added to the cash payment by rounding to the store's coin step (R2): the
+    payments add up to total + cash_rounding.
+    """
+    pricing_json: _builtins.str
+    """The engine's priced receipt as JSON (docs/pricing.md): every discount's
+    source and the stored split of points that returns are computed from.
+    """
+    points_spent: _builtins.int
+    """Points paid with (they are also a POINTS payment of their money value)."""
     @_builtins.property
     def closed_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -422,6 +440,10 @@ class SaleClosed(_message.Message):
     def payments(self) -> _containers.RepeatedCompositeFieldContainer[Global___Payment]: ...
     @_builtins.property
     def ledger_entries(self) -> _containers.RepeatedCompositeFieldContainer[Global___LedgerEntry]: ...
+    @_builtins.property
+    def one_time_used(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """One-time personal or group discounts this receipt used up (L8)."""
+
     def __init__(
         self,
         *,
@@ -435,14 +457,136 @@ class SaleClosed(_message.Message):
         ledger_entries: _abc.Iterable[Global___LedgerEntry] | None = ...,
         cashier_id: _builtins.str = ...,
         shift_id: _builtins.str = ...,
+        cash_rounding: _builtins.int = ...,
+        one_time_used: _abc.Iterable[_builtins.str] | None = ...,
+        pricing_json: _builtins.str = ...,
+        points_spent: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["closed_at", b"closed_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["cashier_id", b"cashier_id", "closed_at", b"closed_at", "customer_id", b"customer_id", "ledger_entries", b"ledger_entries", "lines", b"lines", "number", b"number", "payments", b"payments", "receipt_id", b"receipt_id", "shift_id", b"shift_id", "total", b"total"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cash_rounding", b"cash_rounding", "cashier_id", b"cashier_id", "closed_at", b"closed_at", "customer_id", b"customer_id", "ledger_entries", b"ledger_entries", "lines", b"lines", "number", b"number", "one_time_used", b"one_time_used", "payments", b"payments", "points_spent", b"points_spent", "pricing_json", b"pricing_json", "receipt_id", b"receipt_id", "shift_id", b"shift_id", "total", b"total"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___SaleClosed: _TypeAlias = SaleClosed  # noqa: Y015
+
+@_typing.final
+class ReturnMade(_message.Message):
+    """A return against a closed receipt (S4): what came back, the money refunded
+    and the points restored and annulled, computed from the receipt's stored split.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RETURN_ID_FIELD_NUMBER: _builtins.int
+    NUMBER_FIELD_NUMBER: _builtins.int
+    RECEIPT_ID_FIELD_NUMBER: _builtins.int
+    RETURNED_AT_FIELD_NUMBER: _builtins.int
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    LINES_FIELD_NUMBER: _builtins.int
+    REFUNDS_FIELD_NUMBER: _builtins.int
+    TOTAL_FIELD_NUMBER: _builtins.int
+    REFUND_FIELD_NUMBER: _builtins.int
+    CASH_ROUNDING_FIELD_NUMBER: _builtins.int
+    LEDGER_ENTRIES_FIELD_NUMBER: _builtins.int
+    ONE_TIME_RESTORED_FIELD_NUMBER: _builtins.int
+    CASHIER_ID_FIELD_NUMBER: _builtins.int
+    APPROVED_BY_FIELD_NUMBER: _builtins.int
+    SHIFT_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    return_id: _builtins.str
+    number: _builtins.str
+    """Human number of the return, unique per till (e.g. "T1-V000003")."""
+    receipt_id: _builtins.str
+    """The receipt the goods were sold on."""
+    customer_id: _builtins.str
+    total: _builtins.int
+    """Value of the goods after discounts: it leaves lifetime purchases."""
+    refund: _builtins.int
+    """Money part of that value (the rest was paid with points, which come back)."""
+    cash_rounding: _builtins.int
+    cashier_id: _builtins.str
+    approved_by: _builtins.str
+    """The manager whose PIN allowed the return."""
+    shift_id: _builtins.str
+    reason: _builtins.str
+    @_builtins.property
+    def returned_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def lines(self) -> _containers.RepeatedCompositeFieldContainer[Global___ReturnedLine]: ...
+    @_builtins.property
+    def refunds(self) -> _containers.RepeatedCompositeFieldContainer[Global___Payment]:
+        """Money given back, by method (amounts positive), adding up to
+        refund + cash_rounding.
+        """
+
+    @_builtins.property
+    def ledger_entries(self) -> _containers.RepeatedCompositeFieldContainer[Global___LedgerEntry]: ...
+    @_builtins.property
+    def one_time_restored(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """One-time discounts given back because the whole receipt came back."""
+
+    def __init__(
+        self,
+        *,
+        return_id: _builtins.str = ...,
+        number: _builtins.str = ...,
+        receipt_id: _builtins.str = ...,
+        returned_at: _timestamp_pb2.Timestamp | None = ...,
+        customer_id: _builtins.str = ...,
+        lines: _abc.Iterable[Global___ReturnedLine] | None = ...,
+        refunds: _abc.Iterable[Global___Payment] | None = ...,
+        total: _builtins.int = ...,
+        refund: _builtins.int = ...,
+        cash_rounding: _builtins.int = ...,
+        ledger_entries: _abc.Iterable[Global___LedgerEntry] | None = ...,
+        one_time_restored: _abc.Iterable[_builtins.str] | None = ...,
+        cashier_id: _builtins.str = ...,
+        approved_by: _builtins.str = ...,
+        shift_id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["returned_at", b"returned_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["approved_by", b"approved_by", "cash_rounding", b"cash_rounding", "cashier_id", b"cashier_id", "customer_id", b"customer_id", "ledger_entries", b"ledger_entries", "lines", b"lines", "number", b"number", "one_time_restored", b"one_time_restored", "reason", b"reason", "receipt_id", b"receipt_id", "refund", b"refund", "refunds", b"refunds", "return_id", b"return_id", "returned_at", b"returned_at", "shift_id", b"shift_id", "total", b"total"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReturnMade: _TypeAlias = ReturnMade  # noqa: Y015
+
+@_typing.final
+class ReturnedLine(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LINE_NO_FIELD_NUMBER: _builtins.int
+    QUANTITY_MILLI_FIELD_NUMBER: _builtins.int
+    TOTAL_FIELD_NUMBER: _builtins.int
+    REFUND_FIELD_NUMBER: _builtins.int
+    POINTS_RESTORED_FIELD_NUMBER: _builtins.int
+    POINTS_ANNULLED_FIELD_NUMBER: _builtins.int
+    line_no: _builtins.int
+    quantity_milli: _builtins.int
+    total: _builtins.int
+    refund: _builtins.int
+    points_restored: _builtins.int
+    points_annulled: _builtins.int
+    def __init__(
+        self,
+        *,
+        line_no: _builtins.int = ...,
+        quantity_milli: _builtins.int = ...,
+        total: _builtins.int = ...,
+        refund: _builtins.int = ...,
+        points_restored: _builtins.int = ...,
+        points_annulled: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["line_no", b"line_no", "points_annulled", b"points_annulled", "points_restored", b"points_restored", "quantity_milli", b"quantity_milli", "refund", b"refund", "total", b"total"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReturnedLine: _TypeAlias = ReturnedLine  # noqa: Y015
 
 @_typing.final
 class ReceiptLine(_message.Message):
@@ -455,6 +599,11 @@ class ReceiptLine(_message.Message):
     QUANTITY_MILLI_FIELD_NUMBER: _builtins.int
     UNIT_PRICE_FIELD_NUMBER: _builtins.int
     TOTAL_FIELD_NUMBER: _builtins.int
+    BASE_TOTAL_FIELD_NUMBER: _builtins.int
+    DISCOUNTS_FIELD_NUMBER: _builtins.int
+    POINTS_SPENT_FIELD_NUMBER: _builtins.int
+    POINTS_EARNED_FIELD_NUMBER: _builtins.int
+    VAT_RATE_BP_FIELD_NUMBER: _builtins.int
     line_no: _builtins.int
     product_id: _builtins.str
     barcode: _builtins.str
@@ -462,6 +611,14 @@ class ReceiptLine(_message.Message):
     quantity_milli: _builtins.int
     unit_price: _builtins.int
     total: _builtins.int
+    """After discounts: base_total - sum of discounts."""
+    base_total: _builtins.int
+    """Quantity x the customer's base unit price (price list or retail)."""
+    points_spent: _builtins.int
+    points_earned: _builtins.int
+    vat_rate_bp: _builtins.int
+    @_builtins.property
+    def discounts(self) -> _containers.RepeatedCompositeFieldContainer[Global___LineDiscount]: ...
     def __init__(
         self,
         *,
@@ -472,14 +629,61 @@ class ReceiptLine(_message.Message):
         quantity_milli: _builtins.int = ...,
         unit_price: _builtins.int = ...,
         total: _builtins.int = ...,
+        base_total: _builtins.int = ...,
+        discounts: _abc.Iterable[Global___LineDiscount] | None = ...,
+        points_spent: _builtins.int = ...,
+        points_earned: _builtins.int = ...,
+        vat_rate_bp: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["barcode", b"barcode", "line_no", b"line_no", "name", b"name", "product_id", b"product_id", "quantity_milli", b"quantity_milli", "total", b"total", "unit_price", b"unit_price"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["barcode", b"barcode", "base_total", b"base_total", "discounts", b"discounts", "line_no", b"line_no", "name", b"name", "points_earned", b"points_earned", "points_spent", b"points_spent", "product_id", b"product_id", "quantity_milli", b"quantity_milli", "total", b"total", "unit_price", b"unit_price", "vat_rate_bp", b"vat_rate_bp"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ReceiptLine: _TypeAlias = ReceiptLine  # noqa: Y015
+
+@_typing.final
+class LineDiscount(_message.Message):
+    """A discount applied to a line: kind (special, personal, cumulative, manual),
+    the program and version that gave it, its percentage and the amount taken off.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KIND_FIELD_NUMBER: _builtins.int
+    PROGRAM_ID_FIELD_NUMBER: _builtins.int
+    PROGRAM_VERSION_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    PERCENT_BP_FIELD_NUMBER: _builtins.int
+    AMOUNT_FIELD_NUMBER: _builtins.int
+    GIVEN_BY_FIELD_NUMBER: _builtins.int
+    kind: _builtins.str
+    program_id: _builtins.str
+    program_version: _builtins.int
+    name: _builtins.str
+    percent_bp: _builtins.int
+    amount: _builtins.int
+    given_by: _builtins.str
+    """A manual discount: the manager who allowed it."""
+    def __init__(
+        self,
+        *,
+        kind: _builtins.str = ...,
+        program_id: _builtins.str = ...,
+        program_version: _builtins.int = ...,
+        name: _builtins.str = ...,
+        percent_bp: _builtins.int = ...,
+        amount: _builtins.int = ...,
+        given_by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "given_by", b"given_by", "kind", b"kind", "name", b"name", "percent_bp", b"percent_bp", "program_id", b"program_id", "program_version", b"program_version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LineDiscount: _TypeAlias = LineDiscount  # noqa: Y015
 
 @_typing.final
 class Payment(_message.Message):
@@ -537,14 +741,29 @@ class LedgerEntry(_message.Message):
     STORE_ID_FIELD_NUMBER: _builtins.int
     CREATED_AT_FIELD_NUMBER: _builtins.int
     REASON_FIELD_NUMBER: _builtins.int
+    LOT_ID_FIELD_NUMBER: _builtins.int
+    LOT_EARNED_AT_FIELD_NUMBER: _builtins.int
+    LOT_AVAILABLE_AT_FIELD_NUMBER: _builtins.int
+    LOT_EXPIRES_AT_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     customer_id: _builtins.str
     points: _builtins.int
     receipt_id: _builtins.str
     store_id: _builtins.str
     reason: _builtins.str
+    lot_id: _builtins.str
+    """The lot the points belong to (L6): points earned on one receipt form a
+    lot, spent oldest first, each with its own spend delay and expiry fixed
+    when earned. Empty means the entry is its own lot.
+    """
     @_builtins.property
     def created_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def lot_earned_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def lot_available_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def lot_expires_at(self) -> _timestamp_pb2.Timestamp: ...
     def __init__(
         self,
         *,
@@ -555,10 +774,14 @@ class LedgerEntry(_message.Message):
         store_id: _builtins.str = ...,
         created_at: _timestamp_pb2.Timestamp | None = ...,
         reason: _builtins.str = ...,
+        lot_id: _builtins.str = ...,
+        lot_earned_at: _timestamp_pb2.Timestamp | None = ...,
+        lot_available_at: _timestamp_pb2.Timestamp | None = ...,
+        lot_expires_at: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "lot_available_at", b"lot_available_at", "lot_earned_at", b"lot_earned_at", "lot_expires_at", b"lot_expires_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "customer_id", b"customer_id", "id", b"id", "points", b"points", "reason", b"reason", "receipt_id", b"receipt_id", "store_id", b"store_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "customer_id", b"customer_id", "id", b"id", "lot_available_at", b"lot_available_at", "lot_earned_at", b"lot_earned_at", "lot_expires_at", b"lot_expires_at", "lot_id", b"lot_id", "points", b"points", "reason", b"reason", "receipt_id", b"receipt_id", "store_id", b"store_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -735,10 +958,12 @@ class Change(_message.Message):
     CUSTOMER_FIELD_NUMBER: _builtins.int
     CARD_FIELD_NUMBER: _builtins.int
     LEDGER_ENTRY_FIELD_NUMBER: _builtins.int
-    LOYALTY_PROGRAM_FIELD_NUMBER: _builtins.int
     STORE_FIELD_NUMBER: _builtins.int
     CASHIER_FIELD_NUMBER: _builtins.int
     CATEGORY_FIELD_NUMBER: _builtins.int
+    PRICING_PROGRAMS_FIELD_NUMBER: _builtins.int
+    CUSTOMER_TERMS_FIELD_NUMBER: _builtins.int
+    CUSTOMER_PURCHASE_FIELD_NUMBER: _builtins.int
     seq: _builtins.int
     @_builtins.property
     def product(self) -> Global___Product: ...
@@ -749,13 +974,17 @@ class Change(_message.Message):
     @_builtins.property
     def ledger_entry(self) -> Global___LedgerEntry: ...
     @_builtins.property
-    def loyalty_program(self) -> Global___LoyaltyProgram: ...
-    @_builtins.property
     def store(self) -> Global___Store: ...
     @_builtins.property
     def cashier(self) -> Global___Cashier: ...
     @_builtins.property
     def category(self) -> Global___Category: ...
+    @_builtins.property
+    def pricing_programs(self) -> Global___PricingPrograms: ...
+    @_builtins.property
+    def customer_terms(self) -> Global___CustomerTerms: ...
+    @_builtins.property
+    def customer_purchase(self) -> Global___CustomerPurchase: ...
     def __init__(
         self,
         *,
@@ -764,20 +993,129 @@ class Change(_message.Message):
         customer: Global___Customer | None = ...,
         card: Global___Card | None = ...,
         ledger_entry: Global___LedgerEntry | None = ...,
-        loyalty_program: Global___LoyaltyProgram | None = ...,
         store: Global___Store | None = ...,
         cashier: Global___Cashier | None = ...,
         category: Global___Category | None = ...,
+        pricing_programs: Global___PricingPrograms | None = ...,
+        customer_terms: Global___CustomerTerms | None = ...,
+        customer_purchase: Global___CustomerPurchase | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "entity", b"entity", "ledger_entry", b"ledger_entry", "loyalty_program", b"loyalty_program", "product", b"product", "store", b"store"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "customer_purchase", b"customer_purchase", "customer_terms", b"customer_terms", "entity", b"entity", "ledger_entry", b"ledger_entry", "pricing_programs", b"pricing_programs", "product", b"product", "store", b"store"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "entity", b"entity", "ledger_entry", b"ledger_entry", "loyalty_program", b"loyalty_program", "product", b"product", "seq", b"seq", "store", b"store"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "customer_purchase", b"customer_purchase", "customer_terms", b"customer_terms", "entity", b"entity", "ledger_entry", b"ledger_entry", "pricing_programs", b"pricing_programs", "product", b"product", "seq", b"seq", "store", b"store"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_entity: _TypeAlias = _typing.Literal["product", "customer", "card", "ledger_entry", "loyalty_program", "store", "cashier", "category"]  # noqa: Y015
+    _WhichOneofReturnType_entity: _TypeAlias = _typing.Literal["product", "customer", "card", "ledger_entry", "store", "cashier", "category", "pricing_programs", "customer_terms", "customer_purchase"]  # noqa: Y015
     _WhichOneofArgType_entity: _TypeAlias = _typing.Literal["entity", b"entity"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_entity) -> _WhichOneofReturnType_entity | None: ...
 
 Global___Change: _TypeAlias = Change  # noqa: Y015
+
+@_typing.final
+class PricingPrograms(_message.Message):
+    """The chain's discount and points programs (issue 3), as the JSON that
+    `edge price` reads under "programs" (docs/pricing.md). One per chain.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    JSON_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    version: _builtins.int
+    """Grows with every change; a till prices with the newest it holds."""
+    json: _builtins.str
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "json", b"json", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PricingPrograms: _TypeAlias = PricingPrograms  # noqa: Y015
+
+@_typing.final
+class CustomerTerms(_message.Message):
+    """What HQ set for a customer (L8, L10): groups, a price list, personal discounts."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    GROUPS_FIELD_NUMBER: _builtins.int
+    PRICE_LIST_FIELD_NUMBER: _builtins.int
+    DISCOUNTS_JSON_FIELD_NUMBER: _builtins.int
+    customer_id: _builtins.str
+    price_list: _builtins.str
+    discounts_json: _builtins.str
+    """JSON list of personal discounts in the engine's format (docs/pricing.md)."""
+    @_builtins.property
+    def groups(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        customer_id: _builtins.str = ...,
+        groups: _abc.Iterable[_builtins.str] | None = ...,
+        price_list: _builtins.str = ...,
+        discounts_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_id", b"customer_id", "discounts_json", b"discounts_json", "groups", b"groups", "price_list", b"price_list"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CustomerTerms: _TypeAlias = CustomerTerms  # noqa: Y015
+
+@_typing.final
+class CustomerPurchase(_message.Message):
+    """A receipt's (positive) or a return's (negative) effect on a customer's
+    lifetime purchases (L7) and one-time discounts (L8), keyed by the receipt's
+    or the return's id so a till counts its own ones once.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    STORE_ID_FIELD_NUMBER: _builtins.int
+    AT_FIELD_NUMBER: _builtins.int
+    AMOUNT_FIELD_NUMBER: _builtins.int
+    ONE_TIME_USED_FIELD_NUMBER: _builtins.int
+    ONE_TIME_RESTORED_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    customer_id: _builtins.str
+    store_id: _builtins.str
+    amount: _builtins.int
+    @_builtins.property
+    def at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def one_time_used(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def one_time_restored(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        customer_id: _builtins.str = ...,
+        store_id: _builtins.str = ...,
+        at: _timestamp_pb2.Timestamp | None = ...,
+        amount: _builtins.int = ...,
+        one_time_used: _abc.Iterable[_builtins.str] | None = ...,
+        one_time_restored: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["at", b"at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "at", b"at", "customer_id", b"customer_id", "id", b"id", "one_time_restored", b"one_time_restored", "one_time_used", b"one_time_used", "store_id", b"store_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CustomerPurchase: _TypeAlias = CustomerPurchase  # noqa: Y015
 
 @_typing.final
 class Cashier(_message.Message):
@@ -880,6 +1218,7 @@ class Store(_message.Message):
     CARD_PREFIXES_FIELD_NUMBER: _builtins.int
     RECEIPT_BARCODE_PREFIX_FIELD_NUMBER: _builtins.int
     RECEIPT_LANGUAGE_FIELD_NUMBER: _builtins.int
+    CASH_STEP_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     time_zone: _builtins.str
@@ -893,6 +1232,8 @@ class Store(_message.Message):
     """Receipts print their number as a CODE128 barcode starting with this prefix."""
     receipt_language: _builtins.str
     """Language of printed receipts (ru, uk, en): Ukraine requires Ukrainian receipts."""
+    cash_step: _builtins.int
+    """Cash totals round to this many minor units (R2), e.g. 10 = 0.10 UAH; 0 or 1 = exact."""
     @_builtins.property
     def weight_label_prefixes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """In-store code ranges (EAN-13 "2x" prefixes): scale labels carry PLU and weight."""
@@ -912,10 +1253,11 @@ class Store(_message.Message):
         card_prefixes: _abc.Iterable[_builtins.str] | None = ...,
         receipt_barcode_prefix: _builtins.str = ...,
         receipt_language: _builtins.str = ...,
+        cash_step: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["card_prefixes", b"card_prefixes", "currency", b"currency", "currency_sign", b"currency_sign", "id", b"id", "name", b"name", "phone_region", b"phone_region", "receipt_barcode_prefix", b"receipt_barcode_prefix", "receipt_language", b"receipt_language", "time_zone", b"time_zone", "weight_label_prefixes", b"weight_label_prefixes"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["card_prefixes", b"card_prefixes", "cash_step", b"cash_step", "currency", b"currency", "currency_sign", b"currency_sign", "id", b"id", "name", b"name", "phone_region", b"phone_region", "receipt_barcode_prefix", b"receipt_barcode_prefix", "receipt_language", b"receipt_language", "time_zone", b"time_zone", "weight_label_prefixes", b"weight_label_prefixes"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1029,33 +1371,3 @@ class Card(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Card: _TypeAlias = Card  # noqa: Y015
-
-@_typing.final
-class LoyaltyProgram(_message.Message):
-    """Flat bonus program: earn_points for every earn_per_minor minor units paid."""
-
-    DESCRIPTOR: _descriptor.Descriptor
-
-    ID_FIELD_NUMBER: _builtins.int
-    NAME_FIELD_NUMBER: _builtins.int
-    EARN_POINTS_FIELD_NUMBER: _builtins.int
-    EARN_PER_MINOR_FIELD_NUMBER: _builtins.int
-    id: _builtins.str
-    name: _builtins.str
-    earn_points: _builtins.int
-    earn_per_minor: _builtins.int
-    def __init__(
-        self,
-        *,
-        id: _builtins.str = ...,
-        name: _builtins.str = ...,
-        earn_points: _builtins.int = ...,
-        earn_per_minor: _builtins.int = ...,
-    ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
-    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["earn_per_minor", b"earn_per_minor", "earn_points", b"earn_points", "id", b"id", "name", b"name"]  # noqa: Y015
-    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
-
-Global___LoyaltyProgram: _TypeAlias = LoyaltyProgram  # noqa: Y015
