@@ -964,6 +964,7 @@ class Change(_message.Message):
     PRICING_PROGRAMS_FIELD_NUMBER: _builtins.int
     CUSTOMER_TERMS_FIELD_NUMBER: _builtins.int
     CUSTOMER_PURCHASE_FIELD_NUMBER: _builtins.int
+    CUSTOMER_MERGED_FIELD_NUMBER: _builtins.int
     seq: _builtins.int
     @_builtins.property
     def product(self) -> Global___Product: ...
@@ -985,6 +986,8 @@ class Change(_message.Message):
     def customer_terms(self) -> Global___CustomerTerms: ...
     @_builtins.property
     def customer_purchase(self) -> Global___CustomerPurchase: ...
+    @_builtins.property
+    def customer_merged(self) -> Global___CustomerMerged: ...
     def __init__(
         self,
         *,
@@ -999,12 +1002,13 @@ class Change(_message.Message):
         pricing_programs: Global___PricingPrograms | None = ...,
         customer_terms: Global___CustomerTerms | None = ...,
         customer_purchase: Global___CustomerPurchase | None = ...,
+        customer_merged: Global___CustomerMerged | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "customer_purchase", b"customer_purchase", "customer_terms", b"customer_terms", "entity", b"entity", "ledger_entry", b"ledger_entry", "pricing_programs", b"pricing_programs", "product", b"product", "store", b"store"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "customer_merged", b"customer_merged", "customer_purchase", b"customer_purchase", "customer_terms", b"customer_terms", "entity", b"entity", "ledger_entry", b"ledger_entry", "pricing_programs", b"pricing_programs", "product", b"product", "store", b"store"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "customer_purchase", b"customer_purchase", "customer_terms", b"customer_terms", "entity", b"entity", "ledger_entry", b"ledger_entry", "pricing_programs", b"pricing_programs", "product", b"product", "seq", b"seq", "store", b"store"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "customer_merged", b"customer_merged", "customer_purchase", b"customer_purchase", "customer_terms", b"customer_terms", "entity", b"entity", "ledger_entry", b"ledger_entry", "pricing_programs", b"pricing_programs", "product", b"product", "seq", b"seq", "store", b"store"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_entity: _TypeAlias = _typing.Literal["product", "customer", "card", "ledger_entry", "store", "cashier", "category", "pricing_programs", "customer_terms", "customer_purchase"]  # noqa: Y015
+    _WhichOneofReturnType_entity: _TypeAlias = _typing.Literal["product", "customer", "card", "ledger_entry", "store", "cashier", "category", "pricing_programs", "customer_terms", "customer_purchase", "customer_merged"]  # noqa: Y015
     _WhichOneofArgType_entity: _TypeAlias = _typing.Literal["entity", b"entity"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_entity) -> _WhichOneofReturnType_entity | None: ...
 
@@ -1219,6 +1223,8 @@ class Store(_message.Message):
     RECEIPT_BARCODE_PREFIX_FIELD_NUMBER: _builtins.int
     RECEIPT_LANGUAGE_FIELD_NUMBER: _builtins.int
     CASH_STEP_FIELD_NUMBER: _builtins.int
+    OFFLINE_POINTS_CAP_FIELD_NUMBER: _builtins.int
+    OFFLINE_POINTS_BUDGET_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     time_zone: _builtins.str
@@ -1234,6 +1240,14 @@ class Store(_message.Message):
     """Language of printed receipts (ru, uk, en): Ukraine requires Ukrainian receipts."""
     cash_step: _builtins.int
     """Cash totals round to this many minor units (R2), e.g. 10 = 0.10 UAH; 0 or 1 = exact."""
+    offline_points_cap: _builtins.int
+    """Offline redemption (N2): while a till cannot reach central, a customer may spend
+    at most this many points per receipt (0 = no per-customer cap) ...
+    """
+    offline_points_budget: _builtins.int
+    """... and the till's customers together at most this many points since its last
+    successful sync (0 = no budget).
+    """
     @_builtins.property
     def weight_label_prefixes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """In-store code ranges (EAN-13 "2x" prefixes): scale labels carry PLU and weight."""
@@ -1254,10 +1268,12 @@ class Store(_message.Message):
         receipt_barcode_prefix: _builtins.str = ...,
         receipt_language: _builtins.str = ...,
         cash_step: _builtins.int = ...,
+        offline_points_cap: _builtins.int = ...,
+        offline_points_budget: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["card_prefixes", b"card_prefixes", "cash_step", b"cash_step", "currency", b"currency", "currency_sign", b"currency_sign", "id", b"id", "name", b"name", "phone_region", b"phone_region", "receipt_barcode_prefix", b"receipt_barcode_prefix", "receipt_language", b"receipt_language", "time_zone", b"time_zone", "weight_label_prefixes", b"weight_label_prefixes"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["card_prefixes", b"card_prefixes", "cash_step", b"cash_step", "currency", b"currency", "currency_sign", b"currency_sign", "id", b"id", "name", b"name", "offline_points_budget", b"offline_points_budget", "offline_points_cap", b"offline_points_cap", "phone_region", b"phone_region", "receipt_barcode_prefix", b"receipt_barcode_prefix", "receipt_language", b"receipt_language", "time_zone", b"time_zone", "weight_label_prefixes", b"weight_label_prefixes"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1277,6 +1293,7 @@ class Product(_message.Message):
     ACTIVE_FIELD_NUMBER: _builtins.int
     PLU_FIELD_NUMBER: _builtins.int
     VAT_RATE_BP_FIELD_NUMBER: _builtins.int
+    SCHEDULED_PRICES_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     article: _builtins.str
@@ -1290,6 +1307,12 @@ class Product(_message.Message):
     """VAT rate in basis points (2000 = 20%)."""
     @_builtins.property
     def barcodes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def scheduled_prices(self) -> _containers.RepeatedCompositeFieldContainer[Global___ScheduledPrice]:
+        """Prices that take effect later (a till offline for a day still changes them on
+        time), oldest first; `price` holds until the first of them.
+        """
+
     def __init__(
         self,
         *,
@@ -1303,14 +1326,38 @@ class Product(_message.Message):
         active: _builtins.bool = ...,
         plu: _builtins.int = ...,
         vat_rate_bp: _builtins.int = ...,
+        scheduled_prices: _abc.Iterable[Global___ScheduledPrice] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["active", b"active", "article", b"article", "barcodes", b"barcodes", "category", b"category", "id", b"id", "name", b"name", "plu", b"plu", "price", b"price", "vat_rate_bp", b"vat_rate_bp", "weighted", b"weighted"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["active", b"active", "article", b"article", "barcodes", b"barcodes", "category", b"category", "id", b"id", "name", b"name", "plu", b"plu", "price", b"price", "scheduled_prices", b"scheduled_prices", "vat_rate_bp", b"vat_rate_bp", "weighted", b"weighted"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Product: _TypeAlias = Product  # noqa: Y015
+
+@_typing.final
+class ScheduledPrice(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PRICE_FIELD_NUMBER: _builtins.int
+    EFFECTIVE_FROM_FIELD_NUMBER: _builtins.int
+    price: _builtins.int
+    @_builtins.property
+    def effective_from(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        price: _builtins.int = ...,
+        effective_from: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["effective_from", b"effective_from"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["effective_from", b"effective_from", "price", b"price"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ScheduledPrice: _TypeAlias = ScheduledPrice  # noqa: Y015
 
 @_typing.final
 class Customer(_message.Message):
@@ -1322,6 +1369,7 @@ class Customer(_message.Message):
     PATRONYMIC_FIELD_NUMBER: _builtins.int
     PHONE_FIELD_NUMBER: _builtins.int
     EMAIL_FIELD_NUMBER: _builtins.int
+    DELETED_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     surname: _builtins.str
     first_name: _builtins.str
@@ -1329,6 +1377,10 @@ class Customer(_message.Message):
     phone: _builtins.str
     """E.164, e.g. "+380671234567"."""
     email: _builtins.str
+    deleted: _builtins.bool
+    """HQ deleted the customer: personal data is erased (anonymised), the ledger stays,
+    and a till no longer finds them by phone or card.
+    """
     def __init__(
         self,
         *,
@@ -1338,14 +1390,42 @@ class Customer(_message.Message):
         patronymic: _builtins.str = ...,
         phone: _builtins.str = ...,
         email: _builtins.str = ...,
+        deleted: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["email", b"email", "first_name", b"first_name", "id", b"id", "patronymic", b"patronymic", "phone", b"phone", "surname", b"surname"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["deleted", b"deleted", "email", b"email", "first_name", b"first_name", "id", b"id", "patronymic", b"patronymic", "phone", b"phone", "surname", b"surname"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Customer: _TypeAlias = Customer  # noqa: Y015
+
+@_typing.final
+class CustomerMerged(_message.Message):
+    """HQ merged duplicate customer `gone_id` into `survivor_id` (C6): cards, points,
+    purchases and terms of the gone customer now belong to the survivor, and events a
+    till made offline against the gone customer land on the survivor.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    GONE_ID_FIELD_NUMBER: _builtins.int
+    SURVIVOR_ID_FIELD_NUMBER: _builtins.int
+    gone_id: _builtins.str
+    survivor_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        gone_id: _builtins.str = ...,
+        survivor_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["gone_id", b"gone_id", "survivor_id", b"survivor_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CustomerMerged: _TypeAlias = CustomerMerged  # noqa: Y015
 
 @_typing.final
 class Card(_message.Message):
