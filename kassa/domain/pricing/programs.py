@@ -20,7 +20,12 @@ from kassa.domain.pricing.errors import (
     check_text,
     check_unique,
 )
-from kassa.domain.pricing.promotions import OpenPromotions, Promotion, PromotionIndex
+from kassa.domain.pricing.promotions import (
+    OpenPromotions,
+    OpenToAll,
+    Promotion,
+    PromotionIndex,
+)
 from kassa.domain.pricing.units import Money, Percent
 from kassa.domain.pricing.windows import LocalMoment
 
@@ -224,28 +229,18 @@ class Programs:
         return PromotionIndex(self.promotions)
 
     def open_promotions(self, groups: frozenset[str], moment: LocalMoment) -> OpenPromotions:
-        """The promotions open to ``groups`` at ``moment``. Kept for re-pricing, as the till
-        does on every scan, until the day or an hour range's start or end comes round."""
+        """The promotions open to ``groups`` at ``moment``. What is open to everyone is
+        kept for re-pricing, as the till does on every scan, until the day or an hour
+        range's start or end comes round; a customer's groups add their own few."""
         period = (moment.day, bisect_right(self._hour_boundaries, moment.minute))
-        found = self._open_promotions.get((groups, period))
-        if found is None:
-            windows = self._open_windows.get(period)
-            if windows is None or len(self._open_promotions) >= 8:
-                self._open_promotions.clear()
-                self._open_windows.clear()
-                windows = self._open_windows[period] = {}
-            found = OpenPromotions(self.promotion_index, groups, moment, windows)
-            self._open_promotions[(groups, period)] = found
-        return found
+        common = self._open_to_all.get(period)
+        if common is None:
+            self._open_to_all.clear()
+            common = self._open_to_all[period] = OpenToAll(self.promotion_index, moment)
+        return OpenPromotions(common, self.promotion_index, groups)
 
     @cached_property
-    def _open_promotions(self) -> dict[tuple[frozenset[str], tuple[date, int]], OpenPromotions]:
-        return {}
-
-    @cached_property
-    def _open_windows(self) -> dict[tuple[date, int], dict[str, bool]]:
-        """Whether each promotion's window is open, per day and period between boundaries:
-        the same for every customer."""
+    def _open_to_all(self) -> dict[tuple[date, int], OpenToAll]:
         return {}
 
     @cached_property

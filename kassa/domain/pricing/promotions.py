@@ -54,15 +54,22 @@ class Promotion:
 class PromotionIndex:
     """Promotions by the product and category ids they name, each list in order of
     preference: % promotions by larger %, fixed prices by lower price, then by id. The
-    first open one of a list takes the most off any line among its like."""
+    first open one of a list takes the most off any line among its like.
+
+    Promotions for everyone and promotions for some groups are kept apart: the first are
+    looked up per key, the second gathered per group, so a customer's groups only cost
+    their own few promotions."""
 
     def __init__(self, promotions: Iterable[Promotion]) -> None:
         by_key: dict[str, list[Promotion]] = defaultdict(list)
+        by_group: dict[str, list[Promotion]] = defaultdict(list)
         for promotion in promotions:
-            for product in promotion.products:
-                by_key[_product_key(product)].append(promotion)
-            for category in promotion.categories:
-                by_key[_category_key(category)].append(promotion)
+            if promotion.groups:
+                for group in promotion.groups:
+                    by_group[group].append(promotion)
+                continue
+            for key in _keys(promotion):
+                by_key[key].append(promotion)
         self.by_percent = {
             key: sorted((p for p in found if p.percent is not None), key=_percent_order)
             for key, found in by_key.items()
@@ -71,31 +78,30 @@ class PromotionIndex:
             key: sorted((p for p in found if p.fixed_price is not None), key=_price_order)
             for key, found in by_key.items()
         }
+        self.by_group = dict(by_group)
 
 
-class OpenPromotions:
-    """The promotions open to one customer at one moment: for a line, the best % promotion
-    and the lowest fixed price among those naming its product or a category on its path."""
+class OpenToAll:
+    """The promotions for everyone open at one moment (shared by every customer priced
+    in the same period): for a line, the best % promotion and the lowest fixed price among
+    those naming its product or a category on its path."""
 
-    def __init__(
-        self,
-        index: PromotionIndex,
-        groups: frozenset[str],
-        moment: LocalMoment,
-        windows: dict[str, bool],
-    ) -> None:
-        """``windows`` memoizes, by promotion id, whether windows are open at ``moment``;
-        it may be shared by every customer priced in the same period."""
+    def __init__(self, index: PromotionIndex, moment: LocalMoment) -> None:
         self._index = index
-        self._groups = groups
         self._moment = moment
-        self._windows = windows
+        self.windows: dict[str, bool] = {}
         self._best: dict[str, _Best] = {}
         self._best_path: dict[tuple[str, ...], _Best] = {}
         self._best_line: dict[tuple[str, tuple[str, ...]], _Best] = {}
 
+    def is_open(self, promotion: Promotion) -> bool:
+        """Whether ``promotion``'s window is open at this moment (memoized)."""
+        found = self.windows.get(promotion.id)
+        if found is None:
+            found = self.windows[promotion.id] = promotion.window.contains(self._moment)
+        return found
+
     def best(self, product_id: str, category: tuple[str, ...]) -> _Best:
-        """(best % promotion, lowest fixed price) for a line; either may be None."""
         line_key = (product_id, category)
         found = self._best_line.get(line_key)
         if found is None:
@@ -112,24 +118,44 @@ class OpenPromotions:
         if best is None:
             by_percent = by_price = None
             for promotion in self._index.by_percent.get(key, ()):
-                if self._is_open(promotion):
+                if self.is_open(promotion):
                     by_percent = promotion
                     break
             for promotion in self._index.by_price.get(key, ()):
-                if self._is_open(promotion):
+                if self.is_open(promotion):
                     by_price = promotion
                     break
             best = self._best[key] = (by_percent, by_price)
         return best
 
-    def _is_open(self, promotion: Promotion) -> bool:
-        groups = promotion.groups
-        if groups and groups.isdisjoint(self._groups):
-            return False
-        found = self._windows.get(promotion.id)
-        if found is None:
-            found = self._windows[promotion.id] = promotion.window.contains(self._moment)
-        return found
+
+class OpenPromotions:
+    """The promotions open to one customer at one moment: those for everyone, merged with
+    the open promotions of the customer's groups."""
+
+    def __init__(self, common: OpenToAll, index: PromotionIndex, groups: frozenset[str]) -> None:
+        self._common = common
+        self._own: dict[str, _Best] = {}
+        seen: set[str] = set()
+        for group in groups:
+            for promotion in index.by_group.get(group, ()):
+                if promotion.id in seen or not common.is_open(promotion):
+                    continue
+                seen.add(promotion.id)
+                pair: _Best = (promotion, None) if promotion.percent is not None else (
+                    None, promotion)
+                for key in _keys(promotion):
+                    self._own[key] = _merge([self._own.get(key, (None, None)), pair])
+
+    def best(self, product_id: str, category: tuple[str, ...]) -> _Best:
+        """(best % promotion, lowest fixed price) for a line; either may be None."""
+        common = self._common.best(product_id, category)
+        own = self._own
+        if not own:
+            return common
+        extra = [own[k] for k in (_product_key(product_id), *map(_category_key, category))
+                 if k in own]
+        return _merge([common, *extra]) if extra else common
 
 
 _Best = tuple[Promotion | None, Promotion | None]
@@ -154,6 +180,10 @@ def _percent_order(promotion: Promotion) -> tuple[int, str]:
 
 def _price_order(promotion: Promotion) -> tuple[int, str]:
     return promotion.fixed_price or 0, promotion.id
+
+
+def _keys(promotion: Promotion) -> list[str]:
+    return [*map(_product_key, promotion.products), *map(_category_key, promotion.categories)]
 
 
 def _product_key(product_id: str) -> str:
