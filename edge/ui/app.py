@@ -21,6 +21,7 @@ from edge.printing.queue import PrintWorker, QueueStatus
 from edge.scanner import start_scanners
 from edge.scanner.model import Reason, ScanEvent, ScannerState, ScannerStatus
 from edge.services.customers import CustomerRegistry
+from edge.services.price_tags import PriceTags
 from edge.services.receipts import ReceiptPrinter
 from edge.services.session import TillSession
 from edge.services.till import TillService
@@ -31,6 +32,7 @@ from edge.ui.commands import ScreenActions
 from edge.ui.keys import translate_bindings
 from edge.ui.login import LoginScreen
 from edge.ui.sale_screen import SaleScreen
+from kassa.domain.returns import ClosedReturn
 from kassa.domain.sale import ClosedSale
 from kassa.domain.shift import ShiftTotals, shift_too_long
 
@@ -106,6 +108,7 @@ class TillApp(App[None]):
         self.service = service
         self.session = TillSession(service)
         self.customers = CustomerRegistry(service)
+        self.price_tags = PriceTags(service)
         self.printer = ReceiptPrinter(config.printer, config.language, connect_printer)
         service.receipts = self.printer
         self.print_worker = PrintWorker(
@@ -293,8 +296,15 @@ class TillApp(App[None]):
 
     async def after_sale(self, sale: ClosedSale) -> None:
         """The receipt is queued with the sale: print it now, and open the drawer for cash."""
+        await self._printed_with_drawer(cash=sale.paid_by("cash") > 0)
+
+    async def after_return(self, ret: ClosedReturn) -> None:
+        """The slip is queued with the return: print it now, and open the drawer for cash."""
+        await self._printed_with_drawer(cash=ret.refunded_by("cash") > 0)
+
+    async def _printed_with_drawer(self, *, cash: bool) -> None:
         self.print_worker.wake()
-        if sale.paid_by("cash") > 0:
+        if cash:
             try:
                 await asyncio.to_thread(self.printer.kick_drawer)
                 self.drawer_error = ""

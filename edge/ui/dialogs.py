@@ -1,4 +1,4 @@
-"""Modal dialogs: payment, phone, PIN, amounts, confirmations, search, registration, reports."""
+"""Modal dialogs: phone, PIN, amounts, discounts, confirmations, search, registration, reports."""
 
 from __future__ import annotations
 
@@ -13,10 +13,9 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from edge.i18n import N_, _
-from edge.ui.formatting import money
+from edge.ui.formatting import parse_percent
 from edge.ui.keys import translate_bindings
 from kassa.domain.money import parse_amount
-from kassa.domain.sale import Tender
 
 T = TypeVar("T")
 
@@ -34,100 +33,23 @@ class Dialog(ModalScreen[T | None], Generic[T]):
         self.dismiss(None)
 
 
-def _amount_text(minor: int) -> str:
-    return f"{minor // 100}.{minor % 100:02d}"
-
-
-class PaymentScreen(Dialog[Tender]):
-    """Cash, card or both: the card field takes part of the total, cash covers the rest."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "all_card", N_("All by card"), priority=True),
-        Binding("f3", "all_cash", N_("All cash"), priority=True),
-    ]
-
-    def __init__(self, total: int, sign: str) -> None:
-        super().__init__()
-        self.total = total
-        self.sign = sign
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(_("Total to pay: {amount}").format(amount=money(self.total, self.sign)))
-            yield Label(_("By card (external terminal):"))
-            yield Input(value="0", id="card")
-            yield Label(_("Cash received (Enter to close the sale, Esc to go back):"))
-            yield Input(value=_amount_text(self.total), id="cash")
-            yield Label("", id="change")
-
-    def on_mount(self) -> None:
-        self.query_one("#cash", Input).focus()
-
-    def _tender(self) -> Tender:
-        return Tender(
-            cash=parse_amount(self.query_one("#cash", Input).value or "0"),
-            card=parse_amount(self.query_one("#card", Input).value or "0"),
-        )
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        label = self.query_one("#change", Label)
-        try:
-            tender = self._tender()
-        except ValueError:
-            label.update(_("Type an amount, e.g. 500 or 250.50"))
-            return
-        short = self.total - tender.card - tender.cash
-        if tender.card > self.total:
-            label.update(_("Card is more than the total"))
-        elif short > 0:
-            label.update(_("Short by {amount}").format(amount=money(short)))
-        else:
-            label.update(_("Change: {amount}").format(amount=money(-short)))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        try:
-            tender = self._tender()
-        except ValueError:
-            self.notify(_("Not an amount: {text}").format(text=event.value), severity="error")
-            return
-        if tender.card > self.total:
-            self.notify(_("Card is more than the total"), severity="error")
-            return
-        due = self.total - tender.card
-        if tender.cash < due:
-            self.notify(
-                _("Cash {cash} is less than the total {total}").format(
-                    cash=money(tender.cash), total=money(due)
-                ),
-                severity="error",
-            )
-            return
-        self.dismiss(tender)
-
-    def action_all_card(self) -> None:
-        self.query_one("#card", Input).value = _amount_text(self.total)
-        self.query_one("#cash", Input).value = "0"
-        self.query_one("#cash", Input).focus()
-
-    def action_all_cash(self) -> None:
-        self.query_one("#card", Input).value = "0"
-        self.query_one("#cash", Input).value = _amount_text(self.total)
-        self.query_one("#cash", Input).focus()
-
-
 class TextScreen(Dialog[str]):
     """Asks for one line of text (a phone, a search, a PIN) and returns it."""
 
-    def __init__(self, prompt: str, *, placeholder: str = "", password: bool = False) -> None:
+    def __init__(
+        self, prompt: str, *, placeholder: str = "", password: bool = False, value: str = ""
+    ) -> None:
         super().__init__()
         self.prompt = prompt
         self.placeholder = placeholder
         self.password = password
+        self.value = value
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.prompt)
-            yield Input(placeholder=self.placeholder, password=self.password, id="text")
+            yield Input(self.value, placeholder=self.placeholder, password=self.password,
+                        id="text")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
@@ -162,6 +84,37 @@ class AmountReasonScreen(Dialog[tuple[int, str]]):
             self.notify(_("Give an amount above zero and a reason"), severity="error")
             return
         self.dismiss((amount, reason))
+
+
+class DiscountScreen(Dialog[tuple[int, str]]):
+    """A manual discount on one line: a percentage (0 removes it) and a reason."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text)
+            yield Label(_("Discount, % (0 removes it):"))
+            yield Input(id="percent")
+            yield Label(_("Reason:"))
+            yield Input(id="reason")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "percent":
+            self.query_one("#reason", Input).focus()
+            return
+        try:
+            bp = parse_percent(self.query_one("#percent", Input).value)
+        except ValueError:
+            self.notify(_("Type a percentage from 0 to 100, e.g. 10 or 12.5"), severity="error")
+            return
+        reason = self.query_one("#reason", Input).value.strip()
+        if bp and not reason:
+            self.notify(_("Give a reason for the discount"), severity="error")
+            return
+        self.dismiss((bp, reason))
 
 
 class ConfirmScreen(Dialog[bool]):

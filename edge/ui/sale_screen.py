@@ -1,4 +1,5 @@
-"""The sale screen: scan or type codes, identify or register the customer, pay, print."""
+"""The sale screen: scan or type codes, identify or register the customer, change lines,
+give discounts, pay, return goods, print receipts and price tags."""
 
 from __future__ import annotations
 
@@ -18,24 +19,28 @@ from edge.i18n import N_, _
 from edge.services.customers import RegistrationError
 from edge.services.session import AgeCheckNeeded, LockedOut, NotAllowed, PinRejected, SaleForbidden
 from edge.services.till import NotFound, ProductScan, ReceiptScan
+from edge.storage import returns as returns_storage
 from edge.storage.shifts import CashierRecord
 from edge.ui.dialogs import (
     AmountReasonScreen,
     ConfirmScreen,
     Dialog,
+    DiscountScreen,
     InfoScreen,
-    PaymentScreen,
     PickScreen,
     RegisterScreen,
     TextScreen,
 )
-from edge.ui.formatting import money, quantity
+from edge.ui.formatting import discount_text, money, parse_quantity, percent, quantity
 from edge.ui.keys import translate_bindings
+from edge.ui.payment import PaymentScreen
 from edge.ui.reports import receipt_text, shift_report_text
+from edge.ui.returns import ReturnDraft, ReturnScreen, return_done_text
 from kassa.domain.cart import CartError
 from kassa.domain.codes import BadCode
 from kassa.domain.phones import InvalidPhone
-from kassa.domain.sale import ClosedSale, SaleError
+from kassa.domain.pricing import InputError, PricedReceipt
+from kassa.domain.sale import ClosedSale, CustomerRef, SaleError
 
 if TYPE_CHECKING:
     from edge.ui.app import TillApp
@@ -77,6 +82,10 @@ class SaleScreen(Screen[None]):
         Binding("f9", "reprint", N_("Reprint")),
         Binding("f10", "pay", N_("Pay"), priority=True),
         Binding("f12", "app.switch_language", N_("Language")),
+        Binding("ctrl+n", "change_quantity", N_("Quantity")),
+        Binding("ctrl+g", "discount", N_("Discount")),
+        Binding("ctrl+b", "return_goods", N_("Return")),
+        Binding("ctrl+t", "price_tags", N_("Price tags")),
         Binding("ctrl+r", "journal", N_("Journal")),
         Binding("ctrl+l", "logout", N_("Log out")),
         Binding("up", "cursor(-1)", N_("Line up"), show=False),
@@ -103,6 +112,7 @@ class SaleScreen(Screen[None]):
             yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)
             with Vertical(id="side"):
                 yield Static(_("No customer"), id="customer")
+                yield Static("", id="sums")
                 yield Static("", id="total")
         yield Static("", id="message")
         yield Input(
@@ -114,7 +124,7 @@ class SaleScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#lines", DataTable)
-        table.add_columns("#", _("Product"), _("Qty"), _("Price"), _("Sum"))
+        table.add_columns("#", _("Product"), _("Qty"), _("Price"), _("Discount"), _("Sum"))
         self.query_one("#code", Input).focus()
         self.query_one("#status", Static).update(self._status_text)
         self.query_one("#store", Static).update(self._store_text)
@@ -130,27 +140,69 @@ class SaleScreen(Screen[None]):
         return self.till.currency_sign
 
     def refresh_receipt(self) -> None:
-        """Redraw the lines, the total and the customer panel from the session."""
-        tables = list(self.query("#lines").results(DataTable))
-        if not tables:
-            return  # not composed yet: on_mount draws it
+        """Price the receipt again (in a worker) and redraw it, once the screen is drawn."""
+        if self.query("#lines"):
+            self.reprice()
+
+    @work(exit_on_error=False, group="codes")
+    async def reprice(self) -> None:
+        await self.change(lambda: None)
+
+    async def change(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """Run a session call that changes the receipt, price the receipt in the same
+        thread hop and redraw it; nothing is redrawn when the call raises."""
         session = self.till.session
-        table = tables[0]
+
+        def run() -> tuple[T, PricedReceipt | InputError]:
+            result = fn(*args, **kwargs)
+            try:
+                return result, session.priced()
+            except InputError as exc:
+                return result, exc
+
+        async with self.till.io_lock:
+            result, priced = await asyncio.to_thread(run)
+            self.show_receipt(priced)
+        return result
+
+    def show_receipt(self, priced: PricedReceipt | InputError) -> None:
+        """Lines with their discounts, the sums and the customer panel."""
+        if isinstance(priced, InputError):
+            self.say(_("The receipt cannot be priced: {reason}").format(reason=str(priced)),
+                     error=True)
+            return
+        sign = self.sign
         rows: list[tuple[str, ...]] = [
-            (str(i), line.product.name, quantity(line.quantity_milli),
-             money(line.product.price), money(line.total))
-            for i, line in enumerate(session.cart.lines, start=1)
+            (str(line.line_no), line.name, quantity(line.quantity), money(line.base_price),
+             discount_text(line), money(line.total))
+            for line in priced.lines
         ]
-        self._draw_rows(table, rows)
+        self._draw_rows(self.query_one("#lines", DataTable), rows)
+        sums = []
+        if priced.discount_total:
+            sums.append(_("Subtotal {amount}").format(amount=money(priced.base_total, sign)))
+            sums.append(_("Discount -{amount}").format(amount=money(priced.discount_total, sign)))
+        self.query_one("#sums", Static).update("\n".join(sums))
         self.query_one("#total", Static).update(
-            _("TOTAL {amount}").format(amount=money(session.cart.total, self.sign))
-        )
-        customer = session.customer
+            _("TOTAL {amount}").format(amount=money(priced.total, sign)))
+        self.query_one("#customer", Static).update(
+            self._customer_text(self.till.session.customer))
+
+    @staticmethod
+    def _customer_text(customer: CustomerRef | None) -> str:
+        """Name, price list and discounts (L10), groups, cumulative %, points."""
         if customer is None:
-            text = _("No customer")
-        else:
-            text = _("{name}\nPoints: {points}").format(name=customer.name, points=customer.balance)
-        self.query_one("#customer", Static).update(text)
+            return _("No customer")
+        rows = [customer.name, *customer.terms]
+        if customer.groups:
+            rows.append(_("Groups: {names}").format(names=", ".join(customer.groups)))
+        if customer.tier_percent:
+            rows.append(_("Cumulative discount {percent}").format(
+                percent=percent(customer.tier_percent)))
+        rows.append(_("Points: {points}").format(points=customer.balance))
+        if customer.available is not None and customer.available != customer.balance:
+            rows.append(_("spendable now: {points}").format(points=customer.available))
+        return "\n".join(rows)
 
     def _draw_rows(self, table: DataTable[str], rows: list[tuple[str, ...]]) -> None:
         """Bring the table to ``rows`` touching only what changed (a scan adds one row)."""
@@ -164,7 +216,7 @@ class SaleScreen(Screen[None]):
             if i < len(shown):
                 if shown[i] != row:
                     for column, value in zip(table.columns, row, strict=True):
-                        table.update_cell(str(i), column, value)
+                        table.update_cell(str(i), column, value, update_width=True)
             else:
                 table.add_row(*row, key=str(i))
         self._rows = rows
@@ -209,7 +261,7 @@ class SaleScreen(Screen[None]):
         """Add a product, set the customer or act on a receipt code."""
         session = self.till.session
         try:
-            found = await self.call(session.enter_code, text)
+            found = await self.change(session.enter_code, text)
         except AgeCheckNeeded as need:
             await self._confirm_age(need)
             return
@@ -217,23 +269,20 @@ class SaleScreen(Screen[None]):
             self.say(self._explain(exc, text), error=True)
             return
         if isinstance(found, ReceiptScan):
-            self.say(_("Receipt {number}: returns are not available in this version yet")
-                     .format(number=found.number), error=True)
+            await self.return_goods(found.number)
         elif isinstance(found, ProductScan):
             self.say(f"{found.product.name} × {quantity(found.quantity_milli or 1000)}")
         else:
             self.say(_("Customer: {name}, {points} points").format(
                 name=found.name, points=found.balance))
-        self.refresh_receipt()
 
     async def _confirm_age(self, need: AgeCheckNeeded) -> None:
         question = _("{product}: is the buyer at least {age} years old? Check the ID.").format(
             product=need.product.name, age=need.min_age)
         if await self.app.push_screen_wait(ConfirmScreen(question)):
-            await self.call(self.till.session.add_product, need.product, need.quantity_milli,
-                            age_confirmed=True)
+            await self.change(self.till.session.add_product, need.product, need.quantity_milli,
+                              age_confirmed=True)
             self.say(_("Age confirmed: {product}").format(product=need.product.name))
-            self.refresh_receipt()
         else:
             self.say(_("Not sold: age not confirmed"), error=True)
 
@@ -275,15 +324,145 @@ class SaleScreen(Screen[None]):
             return
         index = self.query_one("#lines", DataTable).cursor_row
         name = session.cart.lines[index].product.name
-        await self.call(session.remove_line, index)
+        await self.change(session.remove_line, index)
         self.say(_("Deleted: {name}").format(name=name))
-        self.refresh_receipt()
 
     @work(exit_on_error=False, group="codes")
     async def action_clear_receipt(self) -> None:
-        await self.call(self.till.session.clear)
+        await self.change(self.till.session.clear)
         self.say(_("Receipt cleared"))
-        self.refresh_receipt()
+
+    def _selected_line(self) -> int | None:
+        """The highlighted line's index; None (with a message) on an empty receipt."""
+        if self.till.session.cart.empty:
+            self.say(_("The receipt is empty"), error=True)
+            return None
+        return self.query_one("#lines", DataTable).cursor_row
+
+    @work(exit_on_error=False, group="codes")
+    async def action_change_quantity(self) -> None:
+        """Type a new quantity for the highlighted line (pieces, or kg for weighed goods)."""
+        index = self._selected_line()
+        if index is None:
+            return
+        line = self.till.session.cart.lines[index]
+        text = await self.app.push_screen_wait(TextScreen(
+            _("{name}: new quantity").format(name=line.product.name),
+            value=quantity(line.quantity_milli)))
+        if not text:
+            return
+        try:
+            milli = parse_quantity(text, weighted=line.product.weighted)
+        except ValueError:
+            self.say((_("Not a quantity: {text}") if line.product.weighted
+                      else _("Pieces are counted in whole numbers: {text}")).format(text=text),
+                     error=True)
+            return
+        await self.change(self.till.session.set_quantity, index, milli)
+        self.say(f"{line.product.name} × {quantity(milli)}")
+
+    @work(exit_on_error=False, group="codes")
+    async def action_discount(self) -> None:
+        """A manual % off the highlighted line, approved with a manager's PIN (L13)."""
+        index = self._selected_line()
+        if index is None:
+            return
+        name = self.till.session.cart.lines[index].product.name
+        form = await self.app.push_screen_wait(
+            DiscountScreen(_("Manual discount: {name}").format(name=name)))
+        if form is None:
+            return
+        manager = await self.manager_pin()
+        if manager is None:
+            return
+        bp, reason = form
+        try:
+            await self.change(self.till.session.give_discount, index, bp, manager, reason)
+        except (NotAllowed, CartError, InputError) as exc:
+            self.say(str(exc), error=True)
+            return
+        if bp:
+            self.say(_("{name}: discount {percent} given by {manager}").format(
+                name=name, percent=percent(bp), manager=manager.name))
+        else:
+            self.say(_("{name}: manual discount removed").format(name=name))
+
+    # --- returns ------------------------------------------------------------------------
+
+    @work(exit_on_error=False, group="codes")
+    async def action_return_goods(self) -> None:
+        number = await self.app.push_screen_wait(
+            TextScreen(_("Return: scan or type the receipt number")))
+        if number:
+            await self.return_goods(number.strip())
+
+    async def return_goods(self, number: str) -> None:
+        """Open receipt ``number`` for a return, then make it with a manager's PIN (S4)."""
+        session = self.till.session
+        try:
+            draft = await self.call(self._return_draft, number)
+        except (NotFound, NotAllowed) as exc:
+            self.say(_("Receipt {number} cannot be returned: {reason}").format(
+                number=number, reason=str(exc)), error=True)
+            return
+        if draft.receipt.fully_returned:
+            self.say(_("Receipt {number} is already returned in full").format(
+                number=draft.receipt.number), error=True)
+            return
+        picks = await self.app.push_screen_wait(ReturnScreen(
+            draft, self.sign,
+            preview=lambda chosen: self.call(session.returns.preview, draft.receipt, chosen)))
+        if picks is None:
+            return
+        manager = await self.manager_pin()
+        if manager is None:
+            return
+        try:
+            ret = await self.call(session.make_return, draft.receipt, picks, manager)
+        except (SaleError, NotAllowed, NotFound) as exc:
+            self.say(_("Not returned: {reason}").format(reason=str(exc)), error=True)
+            return
+        self.say(return_done_text(ret, self.sign))
+        self.till.sale_closed()
+        await self.till.after_return(ret)
+
+    def _return_draft(self, number: str) -> ReturnDraft:
+        """The receipt with what its card payment still covers (refunds go there first)."""
+        session = self.till.session
+        receipt = session.find_return(number)
+        card_left = session.load_sale(receipt.id).paid_by("card") - returns_storage.refunded_by(
+            session.database, receipt.id, "card")
+        store = self.till.store
+        if store is None:
+            raise NotAllowed("store settings not received from central yet")
+        return ReturnDraft(receipt, card_left, store.cash_step, store.time_zone)
+
+    # --- price tags ---------------------------------------------------------------------
+
+    @work(exit_on_error=False, group="print")
+    async def action_price_tags(self) -> None:
+        """Print the tag of one product, or of every product whose price changed today."""
+        code = await self.app.push_screen_wait(TextScreen(
+            _("Price tags: scan or type a product code, or Enter for every price changed today")))
+        if code is None:
+            return
+        tags = self.till.price_tags
+        try:
+            made = await (self.call(tags.for_code, code) if code.strip()
+                          else self.call(tags.changed_today))
+            if not made:
+                self.say(_("No price changed today"), error=True)
+                return
+            await self.call(tags.queue, made)
+        except NotFound:
+            self.say(self._explain(NotFound(code), code), error=True)
+            return
+        except ValueError as exc:
+            self.say(_("Price tags cannot be printed: {reason}").format(reason=str(exc)),
+                     error=True)
+            return
+        self.till.print_worker.wake()
+        self.say(_("Price tags sent to the printer: {count}").format(count=len(made)))
 
     # --- customers ----------------------------------------------------------------------
 
@@ -295,7 +474,7 @@ class SaleScreen(Screen[None]):
         if not text:
             return
         try:
-            customer = await self.call(self.till.session.identify_by_phone, text)
+            customer = await self.change(self.till.session.identify_by_phone, text)
         except InvalidPhone:
             self.say(_("Not a phone number: {text}").format(text=text), error=True)
             return
@@ -304,7 +483,6 @@ class SaleScreen(Screen[None]):
             return
         self.say(_("Customer: {name}, {points} points").format(
             name=customer.name, points=customer.balance))
-        self.refresh_receipt()
 
     @work(exit_on_error=False, group="codes")
     async def action_register_customer(self) -> None:
@@ -321,9 +499,8 @@ class SaleScreen(Screen[None]):
         except RegistrationError as exc:
             self.say(_("Not registered: {reason}").format(reason=str(exc)), error=True)
             return
-        await self.call(self.till.session.set_customer, customer)
+        await self.change(self.till.session.set_customer, customer)
         self.say(_("Registered and added to the receipt: {name}").format(name=customer.name))
-        self.refresh_receipt()
 
     # --- look-ups -----------------------------------------------------------------------
 
@@ -344,7 +521,7 @@ class SaleScreen(Screen[None]):
         if product is None:
             return
         try:
-            await self.call(self.till.session.add_product, product, 1000)
+            await self.change(self.till.session.add_product, product, 1000)
         except AgeCheckNeeded as need:
             await self._confirm_age(need)
             return
@@ -352,7 +529,6 @@ class SaleScreen(Screen[None]):
             self.say(self._explain(exc, text), error=True)
             return
         self.say(f"{product.name} × 1")
-        self.refresh_receipt()
 
     @work(exit_on_error=False, group="codes")
     async def action_price_check(self) -> None:
@@ -376,19 +552,30 @@ class SaleScreen(Screen[None]):
         if session.cart.empty:
             self.say(_("The receipt is empty: scan a product first"), error=True)
             return
-        tender = await self.app.push_screen_wait(PaymentScreen(session.cart.total, self.sign))
+        try:
+            priced = await self.call(session.priced)
+        except InputError as exc:
+            self.say(_("The receipt cannot be priced: {reason}").format(reason=str(exc)),
+                     error=True)
+            return
+        store = self.till.store
+        tender = await self.app.push_screen_wait(PaymentScreen(
+            priced, self.sign, cash_step=store.cash_step if store else 1,
+            reprice=lambda points: self.call(session.priced, points),
+        ))
         if tender is None:
             return
         try:
-            sale = await self.call(session.close_sale, tender)
+            sale = await self.change(session.close_sale, tender)
         except (SaleError, NotAllowed) as exc:
             self.say(str(exc), error=True)
             return
         self.till.last_sale = sale
-        self.refresh_receipt()
         text = _("Receipt {number} closed. Change: {change}").format(
             number=sale.number, change=money(sale.change, self.sign)
         )
+        if sale.points_spent:
+            text += " · " + _("{points} points spent").format(points=sale.points_spent)
         if sale.customer is not None:
             text += " · " + _("{points} points earned, balance {balance}").format(
                 points=sale.points_earned, balance=sale.balance_after

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from edge.storage import outbox, sales
-from edge.ui.dialogs import PaymentScreen, TextScreen
+from edge.ui.dialogs import TextScreen
+from edge.ui.payment import PaymentScreen
 from kassa.sync.v1 import sync_pb2
 from tests.ui.conftest import Harness, type_code
 

@@ -17,10 +17,13 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Label
 
 from edge.i18n import current_language
-from edge.ui.dialogs import PaymentScreen
+from edge.ui.dialogs import TextScreen
 from edge.ui.login import LoginScreen
+from edge.ui.payment import PaymentScreen
+from edge.ui.returns import ReturnScreen
 from tests.ui.conftest import Harness, type_code
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -99,7 +102,8 @@ async def test_sale_screen_with_a_customer(quiet_harness: Harness, language: str
         await type_code(harness, pilot, "4820000000017")
         await type_code(harness, pilot, "3*4820000000024")
         await type_code(harness, pilot, "2100001003753")
-        await type_code(harness, pilot, "2000000000015")
+        await type_code(harness, pilot, "4820000000093")  # juice: drinks -10%
+        await type_code(harness, pilot, "2000000000022")  # VIP with a birthday gift
         await switch_to(harness, pilot, language)
         await settled_status(harness, pilot)
         check(harness, f"sale-{language}")
@@ -110,8 +114,34 @@ async def test_payment_dialog(quiet_harness: Harness) -> None:
     async with harness.app.run_test(size=SIZE) as pilot:
         await harness.log_in(pilot)
         await type_code(harness, pilot, "2*4820000000062")
+        await type_code(harness, pilot, "4820000000093")
         await pilot.press("f10")
         await harness.wait_for(pilot, lambda: isinstance(harness.app.screen, PaymentScreen))
         await pilot.press("ctrl+a", "ctrl+k", *"500")
         await settled_status(harness, pilot)
         check(harness, "payment-en")
+
+
+async def test_return_dialog(quiet_harness: Harness) -> None:
+    harness = quiet_harness
+    async with harness.app.run_test(size=SIZE) as pilot:
+        await harness.log_in(pilot)
+        await type_code(harness, pilot, "2000000000015")
+        await type_code(harness, pilot, "4820000000017")
+        await type_code(harness, pilot, "2*4820000000093")
+        await pilot.press("f10")
+        await harness.press_into(pilot, PaymentScreen, "enter")
+        await harness.settle()
+        await pilot.press("ctrl+b")
+        await harness.press_into(pilot, TextScreen, "1", "enter")
+        await harness.press_into(pilot, ReturnScreen, "down", "enter")
+        await harness.press_into(pilot, TextScreen, "ctrl+a", "ctrl+k", "1", "enter")
+
+        def refund() -> str:
+            screen = harness.app.screen
+            return str(screen.query_one("#refund", Label).render()) if isinstance(
+                screen, ReturnScreen) else ""
+
+        await harness.wait_for(pilot, lambda: refund().startswith("Refund"))
+        await settled_status(harness, pilot)
+        check(harness, "return-en")

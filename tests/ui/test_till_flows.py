@@ -16,12 +16,12 @@ from edge.ui.dialogs import (
     AmountReasonScreen,
     ConfirmScreen,
     InfoScreen,
-    PaymentScreen,
     PickScreen,
     RegisterScreen,
     TextScreen,
 )
 from edge.ui.login import LoginScreen
+from edge.ui.payment import PaymentScreen
 from edge.ui.sale_screen import SaleScreen, ShiftMenu
 from kassa.sync.v1 import sync_pb2
 from tests.ui.conftest import Harness, type_code
