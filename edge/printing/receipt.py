@@ -6,7 +6,7 @@ from datetime import tzinfo
 
 from escpos.escpos import Escpos
 
-from edge.printing.barcodes import fits, print_barcode
+from edge.printing.barcodes import print_document_code
 from edge.printing.layout import (
     Style,
     begin,
@@ -37,10 +37,11 @@ def render_receipt(
     copy: bool = False,
     code_prefix: str = "",
 ) -> None:
-    """Print ``sale`` as a receipt, its number as a CODE128 barcode, then cut the paper.
+    """Print ``sale`` as a receipt, its number as a code to scan, then cut the paper.
 
-    The barcode carries ``code_prefix`` + the number: the store's receipt prefix, so a
-    scan of it is known as a receipt (kassa.domain.codes).
+    The code carries ``code_prefix`` + the number: the store's receipt prefix, so a
+    scan of it is known as a receipt (kassa.domain.codes). It is CODE128, or a QR code
+    when CODE128 would not fit the paper (see barcodes.print_document_code).
 
     The code page is selected once (ESC t) and never switched, so Cyrillic text is
     encoded whole in it; characters it lacks print as "?". ``tz`` is the store's time
@@ -53,7 +54,7 @@ def render_receipt(
     _ = style.gettext
     code = code_prefix + sale.number
     if not (code.isascii() and code.isprintable()):
-        raise ValueError(f"receipt number {code!r} cannot be printed as CODE128")
+        raise ValueError(f"receipt number {code!r} cannot be printed as a barcode")
     begin(printer, style, copy=copy)
 
     printer.set(align="center", bold=True)
@@ -77,9 +78,8 @@ def render_receipt(
     printer.ln()
     printer.set(align="center")
     printer.textln(_("Thank you for your purchase!"))
-    # The number is in the heading too: a 58 mm roll may be too narrow for its barcode.
-    if printer.profile.supports("barcodeB") and fits(code, width):
-        print_barcode(printer, code, width)
+    # The number is in the heading too, for a printer that can draw no code.
+    print_document_code(printer, code, width)
     printer.set(align="left")
     printer.cut()
 

@@ -43,6 +43,7 @@ class ReturnableReceipt:
     customer_id: str | None
     lines: tuple[ReturnableLine, ...]
     priced: pricing.PricedReceipt
+    card_left: int  # what the card payment still covers: refunds go there first
 
     @property
     def fully_returned(self) -> bool:
@@ -89,7 +90,14 @@ class ReturnDesk:
                 for line in priced.lines
             ),
             priced=priced,
+            card_left=self._card_left(receipt_id),
         )
+
+    def _card_left(self, receipt_id: str) -> int:
+        paid = int(self.database.scalar(
+            "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE receipt_id = ? "
+            "AND method = 'card'", (receipt_id,)))
+        return paid - returns_storage.refunded_by(self.database, receipt_id, "card")
 
     def _request(
         self, receipt: ReturnableReceipt, picks: dict[int, int]
@@ -134,7 +142,8 @@ class ReturnDesk:
         back on a full return; stored with its outbox event and print job in one
         transaction. Raises SaleError and writes nothing when it cannot be made."""
         with self.database.write() as db:
-            request = self._request(self.load(receipt.id), picks)
+            receipt = self.load(receipt.id)
+            request = self._request(receipt, picks)
             try:
                 priced = pricing.price_return(request)
             except pricing.InputError as exc:
@@ -142,9 +151,6 @@ class ReturnDesk:
             customer = (
                 self.till.customer_ref(receipt.customer_id) if receipt.customer_id else None
             )
-            card_paid = int(self.database.scalar(
-                "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE receipt_id = ? "
-                "AND method = 'card'", (receipt.id,)))
             ret = close_return(
                 priced,
                 request.receipt,
@@ -154,8 +160,7 @@ class ReturnDesk:
                 till_id=self.till.till_id,
                 customer=customer,
                 lots_before=request.customer.point_lots if request.customer else (),
-                card_left=card_paid
-                - returns_storage.refunded_by(self.database, receipt.id, "card"),
+                card_left=receipt.card_left,
                 cash_step=request.store.cash_step,
                 cashier_id=cashier_id,
                 approved_by=approved_by,

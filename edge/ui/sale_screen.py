@@ -19,7 +19,6 @@ from edge.i18n import N_, _
 from edge.services.customers import RegistrationError
 from edge.services.session import AgeCheckNeeded, LockedOut, NotAllowed, PinRejected, SaleForbidden
 from edge.services.till import NotFound, ProductScan, ReceiptScan
-from edge.storage import returns as returns_storage
 from edge.storage.shifts import CashierRecord
 from edge.ui.dialogs import (
     AmountReasonScreen,
@@ -430,12 +429,10 @@ class SaleScreen(Screen[None]):
         """The receipt with what its card payment still covers (refunds go there first)."""
         session = self.till.session
         receipt = session.find_return(number)
-        card_left = session.load_sale(receipt.id).paid_by("card") - returns_storage.refunded_by(
-            session.database, receipt.id, "card")
         store = self.till.store
         if store is None:
             raise NotAllowed("store settings not received from central yet")
-        return ReturnDraft(receipt, card_left, store.cash_step, store.time_zone)
+        return ReturnDraft(receipt, receipt.card_left, store.cash_step, store.time_zone)
 
     # --- price tags ---------------------------------------------------------------------
 

@@ -3,9 +3,11 @@
 Written from the printer manuals, independently of python-escpos: it tracks the code
 page (ESC t; ESC @ resets it to table 0), the text style, barcode settings, and reads
 GS k barcodes in both forms (function A: ``GS k m data NUL``, function B:
-``GS k m n data``). Any command it does not know, or one a printer would ignore
-(alignment or a barcode in the middle of a line), raises ParseError: the layouts may
-only send what we have checked.
+``GS k m n data``) and QR codes (``GS ( k pL pH cn fn ...`` with cn 49: functions 165
+model, 167 module size, 169 error correction, 180 store the data, 181 print it). Any
+command it does not know, or one a printer would ignore (alignment, a barcode or a QR
+code in the middle of a line), raises ParseError: the layouts may only send what we
+have checked.
 """
 
 from __future__ import annotations
@@ -19,6 +21,13 @@ POS58_TABLES = {0: "cp437", 59: "cp866", 73: "cp1251"}  # "POS-5890" clones
 
 _FUNCTION_A = {0: "UPC-A", 1: "UPC-E", 2: "EAN13", 3: "EAN8", 4: "CODE39", 5: "ITF", 6: "CODABAR"}
 _FUNCTION_B = {65 + m: name for m, name in _FUNCTION_A.items()} | {72: "CODE93", 73: "CODE128"}
+#: QR byte-mode capacity per error correction level, versions 1-10 (ISO/IEC 18004 table 7).
+_QR_CAPACITY = {
+    "L": (17, 32, 53, 78, 106, 134, 154, 192, 230, 271),
+    "M": (14, 26, 42, 62, 84, 106, 122, 152, 180, 213),
+    "Q": (11, 20, 32, 46, 60, 74, 86, 108, 130, 151),
+    "H": (7, 14, 24, 34, 44, 58, 64, 84, 98, 119),
+}
 _ALIGN = {0: "left", 1: "center", 2: "right", 48: "left", 49: "center", 50: "right"}
 
 
@@ -63,6 +72,24 @@ class Barcode:
 
 
 @dataclass(frozen=True)
+class QrCode:
+    data: str  # what a scanner reads
+    model: int  # 1, 2, or 3 for Micro QR
+    module: int  # dots per module
+    ec: str  # error correction: "L", "M", "Q" or "H"
+    align: str
+
+    @property
+    def modules(self) -> int:
+        """Side in modules, quiet zone not counted, of the smallest model 2 symbol that
+        holds the data in byte mode (a printer may choose a denser mode, never a larger one)."""
+        for version, capacity in enumerate(_QR_CAPACITY[self.ec], start=1):
+            if len(self.data) <= capacity:
+                return 17 + 4 * version
+        raise NotImplementedError(f"QR data of {len(self.data)} bytes")
+
+
+@dataclass(frozen=True)
 class Feed:
     lines: int
 
@@ -77,7 +104,7 @@ class DrawerKick:
     pin: int
 
 
-Item = Line | Barcode | Feed | Cut | DrawerKick
+Item = Line | Barcode | QrCode | Feed | Cut | DrawerKick
 
 
 @dataclass
@@ -92,6 +119,10 @@ class Printout:
     @property
     def barcodes(self) -> list[Barcode]:
         return [item for item in self.items if isinstance(item, Barcode)]
+
+    @property
+    def qr_codes(self) -> list[QrCode]:
+        return [item for item in self.items if isinstance(item, QrCode)]
 
     @property
     def text(self) -> str:
@@ -118,6 +149,10 @@ class _State:
     barcode_height: int = 162
     barcode_module: int = 3
     hri: int = 0
+    qr_model: int = 2
+    qr_module: int = 3
+    qr_ec: str = "L"
+    qr_data: str | None = None  # stored by function 180, printed once by 181
 
 
 def parse(data: bytes, tables: dict[int, str] | None = None) -> Printout:
@@ -260,6 +295,10 @@ class _Parser:
         elif command == ord("k"):
             self.at_line_start("GS k")
             self.barcode(self.arg())
+        elif command == ord("("):
+            if self.arg() != ord("k"):
+                self.fail("GS ( other than GS ( k")
+            self.qr_code()
         else:
             self.fail(f"unknown command GS 0x{command:02x}")
 
@@ -282,6 +321,45 @@ class _Parser:
         self.out.items.append(
             Barcode(symbology, data, function, s.barcode_module, s.barcode_height, s.hri, s.align)
         )
+
+    def qr_code(self) -> None:
+        """One ``GS ( k pL pH cn fn params`` command, QR codes only (cn 49)."""
+        low, high = self.take(2)
+        if low + 256 * high < 2:
+            self.fail("GS ( k shorter than cn and fn")
+        cn, fn, *params = self.take(low + 256 * high)
+        if cn != 49:
+            self.fail(f"GS ( k cn {cn}: not a QR code")
+        s = self.state
+        if fn == 65:  # function 165: model
+            if len(params) != 2 or params[0] not in (49, 50, 51) or params[1] != 0:
+                self.fail(f"GS ( k QR model {params}")
+            s.qr_model = params[0] - 48
+        elif fn == 67:  # function 167: module size in dots
+            if len(params) != 1 or not 1 <= params[0] <= 16:
+                self.fail(f"GS ( k QR module size {params}")
+            s.qr_module = params[0]
+        elif fn == 69:  # function 169: error correction level
+            if len(params) != 1 or params[0] not in (48, 49, 50, 51):
+                self.fail(f"GS ( k QR error correction {params}")
+            s.qr_ec = "LMQH"[params[0] - 48]
+        elif fn == 80:  # function 180: store the data
+            if len(params) < 2 or params[0] != 48:
+                self.fail(f"GS ( k QR store without m 48 and data: {params}")
+            try:
+                s.qr_data = bytes(params[1:]).decode("ascii")
+            except UnicodeDecodeError:
+                self.fail("GS ( k QR data that is not ASCII")
+        elif fn == 81:  # function 181: print
+            self.at_line_start("GS ( k QR print")
+            if params != [48]:
+                self.fail(f"GS ( k QR print {params}")
+            if s.qr_data is None:
+                self.fail("GS ( k QR print with no data stored")
+            self.out.items.append(QrCode(s.qr_data, s.qr_model, s.qr_module, s.qr_ec, s.align))
+            s.qr_data = None
+        else:
+            self.fail(f"GS ( k QR function {fn}: not used by our layouts")
 
 
 def _code128(raw: str) -> str:

@@ -1,7 +1,9 @@
 """Golden bytes: every layout in ru, uk and en at 32 and 42 columns, byte for byte.
 
 "receipt-discounts" is a receipt with discounts, points paid, cash rounding and VAT;
-"return" a return slip with a card and a cash refund and points given back.
+"return" a return slip with a card and a cash refund and points given back;
+"receipt-long-number" a receipt whose code ("R" + a number too long for CODE128 on 58 mm
+paper) is a QR code.
 
 Regenerate after an intended change (a layout, a translation) and review the diff:
     KASSA_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/printing/test_golden.py
@@ -36,7 +38,12 @@ Draw = Callable[[Escpos], object]
 
 
 def receipt(
-    language: str, width: int, *, copy: bool = False, sale: ClosedSale | None = None
+    language: str,
+    width: int,
+    *,
+    copy: bool = False,
+    sale: ClosedSale | None = None,
+    code_prefix: str = "",
 ) -> Draw:
     return lambda p: render_receipt(
         p,
@@ -48,6 +55,7 @@ def receipt(
         code_page="CP1251",
         tz=KYIV,
         copy=copy,
+        code_prefix=code_prefix,
     )
 
 
@@ -55,6 +63,9 @@ LAYOUTS: dict[str, Callable[[str, int], Draw]] = {
     "receipt": receipt,
     "receipt-copy": lambda lang, w: receipt(lang, w, copy=True),
     "receipt-discounts": lambda lang, w: receipt(lang, w, sale=make_discounted_sale()),
+    "receipt-long-number": lambda lang, w: receipt(
+        lang, w, sale=make_sale(number="kyiv-central-T12-000042"), code_prefix="R"
+    ),
     "return": lambda lang, w: (
         lambda p: render_return(p, make_return(), style(lang, w), store_name="Продукти «Ґанок»")
     ),
@@ -66,15 +77,20 @@ LAYOUTS: dict[str, Callable[[str, int], Draw]] = {
     ),
     "test-page": lambda lang, w: lambda p: render_test_page(p, style(lang, w), profile="default"),
 }
-CASES = [
-    (name, "default", language, width)
-    for name in LAYOUTS
-    for language in ("ru", "uk", "en")
-    for width in (32, 42)
-] + [
-    ("receipt", "POS-5890", "uk", 32),
-    ("price-tags", "POS-5890", "uk", 32),
-]
+CASES = (
+    [
+        (name, "default", language, width)
+        for name in LAYOUTS
+        if name != "receipt-long-number"
+        for language in ("ru", "uk", "en")
+        for width in (32, 42)
+    ]
+    + [("receipt-long-number", "default", language, 32) for language in ("ru", "uk", "en")]
+    + [
+        ("receipt", "POS-5890", "uk", 32),
+        ("price-tags", "POS-5890", "uk", 32),
+    ]
+)
 
 
 def golden_path(name: str, profile: str, language: str, width: int) -> Path:

@@ -31,11 +31,12 @@ from edge.printing.testpage import (
     UKRAINIAN_SAMPLE,
     render_test_page,
 )
+from kassa.domain.codes import CodeRanges, ReceiptCode, classify_in_store_code
 from kassa.domain.pricing import VatTotal
 from kassa.domain.returns import ClosedReturn
 from kassa.domain.sale import ClosedSale, Payment
 
-from .escpos_parser import EPSON_TABLES, POS58_TABLES, Barcode, Line, Printout, parse
+from .escpos_parser import EPSON_TABLES, POS58_TABLES, Barcode, Line, Printout, QrCode, parse
 from .sales import (
     DAMAGED,
     LOYAL,
@@ -65,13 +66,15 @@ def decode(draw: Callable[[Escpos], Any], profile: str = "default") -> Printout:
 
 
 def assert_fits(printout: Printout, width: int) -> None:
-    """One code page for the whole job, no line or barcode wider than the paper."""
+    """One code page for the whole job, no line, barcode or QR code wider than the paper."""
     assert len(printout.tables) == 1
     for item in printout.items:
         if isinstance(item, Line):
             assert item.cells <= width, item
         if isinstance(item, Barcode):
             assert item.module * item.bar_modules <= width * 12, item
+        if isinstance(item, QrCode):  # with a quiet zone of 4 modules each side
+            assert item.module * (item.modules + 8) <= width * 12, item
 
 
 def assert_row(lines: list[str], label: str, value: str, width: int) -> None:
@@ -120,6 +123,54 @@ def test_receipt(language: str, width: int) -> None:
     assert _("Thank you for your purchase!") in lines
     assert [(b.symbology, b.data) for b in printout.barcodes] == [("CODE128", sale.number)]
     assert _("COPY") not in lines
+
+
+LONG_NUMBER = "kyiv-central-T12-000042"
+RANGES = CodeRanges(weight_label_prefixes=("21", "22"), receipt_prefix="R")
+
+
+def receipt_with_prefix(sale: ClosedSale, language: str, width: int) -> Printout:
+    return decode(
+        lambda p: render_receipt(
+            p,
+            sale,
+            store_name="Kassa",
+            currency_sign="грн",
+            language=language,
+            width=width,
+            code_page="CP1251",
+            code_prefix=RANGES.receipt_prefix,
+        )
+    )
+
+
+@each_language_and_width
+def test_a_number_too_long_for_code128_is_a_qr_code_a_2d_scanner_reads_as_the_receipt(
+    language: str, width: int
+) -> None:
+    _ = translations(language).gettext
+    sale = make_sale(number=LONG_NUMBER)
+    printout = receipt_with_prefix(sale, language, width)
+    assert_fits(printout, width)
+    assert printout.barcodes == []
+    (qr,) = printout.qr_codes
+    assert (qr.data, qr.model, qr.ec, qr.align) == ("R" + LONG_NUMBER, 2, "M", "center")
+    assert classify_in_store_code(qr.data, RANGES) == ReceiptCode(LONG_NUMBER)
+    # Readable too: the number in the heading, the scanned text under the QR code.
+    heading = _("Receipt {number}").format(number=LONG_NUMBER)
+    assert_row(printout.lines, heading, "01.03.2025 10:05", width)
+    after = printout.items[printout.items.index(qr) + 1]
+    assert after == Line("R" + LONG_NUMBER, "center", False, 0, (1, 1))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_code128_receipt_number_scans_as_the_receipt_too(width: int) -> None:
+    sale = make_sale(number="T1-000042")  # as a till numbers its receipts
+    printout = receipt_with_prefix(sale, "en", width)
+    assert printout.qr_codes == []
+    (barcode,) = printout.barcodes
+    assert (barcode.symbology, barcode.data) == ("CODE128", "R" + sale.number)
+    assert classify_in_store_code(barcode.data, RANGES) == ReceiptCode(sale.number)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from escpos.constants import QR_ECLEVEL_H, QR_ECLEVEL_M, QR_MODEL_1, QR_MODEL_2
+from escpos.printer import Dummy
 
 from .escpos_parser import (
     POS58_TABLES,
@@ -12,8 +14,12 @@ from .escpos_parser import (
     Feed,
     Line,
     ParseError,
+    QrCode,
     parse,
 )
+
+QR_STORE = b"\x1d(k\x05\x001P0AB"  # function 180: store "AB"
+QR_PRINT = b"\x1d(k\x03\x001Q0"  # function 181: print what is stored
 
 
 def plain(text: str, align: str = "left") -> Line:
@@ -67,6 +73,48 @@ def test_barcodes_in_function_a_and_b_with_their_settings() -> None:
     ]
 
 
+def test_qr_code_settings_data_and_print_and_esc_at_resetting_the_settings() -> None:
+    data = (
+        b"\x1ba\x01\x1d(k\x04\x001A1\x00\x1d(k\x03\x001C\x08\x1d(k\x03\x001E3"
+        + QR_STORE
+        + QR_PRINT
+        + b"\x1b@\x1d(k\x08\x001P0R1-42"
+        + QR_PRINT
+    )
+    assert parse(data).qr_codes == [
+        QrCode("AB", 1, 8, "H", "center"),
+        QrCode("R1-42", 2, 3, "L", "left"),  # the printer's defaults
+    ]
+
+
+@pytest.mark.parametrize(
+    ("model", "size", "ec", "expected"),
+    [
+        (QR_MODEL_2, 5, QR_ECLEVEL_M, (2, 5, "M")),
+        (QR_MODEL_1, 16, QR_ECLEVEL_H, (1, 16, "H")),
+    ],
+)
+def test_what_python_escpos_sends_for_a_native_qr_code_is_read_back(
+    model: int, size: int, ec: int, expected: tuple[int, int, str]
+) -> None:
+    dummy = Dummy()
+    dummy.qr("Rkyiv-central-T12-000042", ec=ec, size=size, model=model, native=True)
+    (qr,) = parse(dummy.output).qr_codes
+    assert (qr.model, qr.module, qr.ec) == expected
+    assert qr.data == "Rkyiv-central-T12-000042"
+
+
+def test_qr_symbol_size_is_the_smallest_version_holding_the_data() -> None:
+    assert [QrCode("x" * n, 2, 5, "M", "center").modules for n in (1, 14, 15, 24, 213)] == [
+        21,
+        21,
+        25,
+        25,
+        57,
+    ]
+    assert QrCode("x" * 24, 2, 5, "H", "center").modules == 29
+
+
 def test_feeds_cuts_and_the_drawer_kick() -> None:
     data = b"\x1bp\x00\x32\x32last\x1bd\x06\x1dV\x00\x1dV\x01\x1dVB\x03"
     assert parse(data).items == [
@@ -83,7 +131,23 @@ def test_feeds_cuts_and_the_drawer_kick() -> None:
     ("data", "complaint"),
     [
         (b"\x1bM\x01x\n", "unknown command ESC 0x4d"),  # font select: not used by us
-        (b"\x1d(k\x03\x001A\x00", "unknown command GS 0x28"),  # QR code
+        (b"\x1d(L\x02\x000p", "GS \\( other than GS \\( k"),  # graphics
+        (b"\x1d(k\x03\x000A\x00", "cn 48: not a QR code"),  # PDF417
+        (b"\x1d(k\x01\x001", "shorter than cn and fn"),
+        (b"\x1d(k\x10\x001P0AB", "cut short"),
+        (b"\x1d(k\x04\x001A4\x00", "QR model"),
+        (b"\x1d(k\x03\x001A2", "QR model"),
+        (b"\x1d(k\x03\x001C\x00", "QR module size"),
+        (b"\x1d(k\x03\x001C\x11", "QR module size"),
+        (b"\x1d(k\x03\x001E4", "QR error correction"),
+        (b"\x1d(k\x03\x001P0", "QR store without m 48 and data"),
+        (b"\x1d(k\x05\x001P1AB", "QR store without m 48 and data"),
+        (b"\x1d(k\x05\x001P0\xd0\xaf", "not ASCII"),
+        (QR_PRINT, "no data stored"),
+        (QR_STORE + QR_PRINT + QR_PRINT, "no data stored"),
+        (QR_STORE + b"\x1d(k\x04\x001Q00", "QR print"),
+        (QR_STORE + b"x" + QR_PRINT, "QR print in the middle of a line"),
+        (b"\x1d(k\x03\x001R0", "QR function 82"),  # transmit size: not a document
         (b"\x1dv0\x00\x01\x00\x01\x00\xff", "unknown command GS 0x76"),  # raster image
         (b"\x10\x04\x04", "control byte 0x10"),  # status query: not part of a document
         (b"a\tb\n", "control byte 0x09"),

@@ -145,8 +145,10 @@ def test_characters_missing_from_the_code_page_print_as_question_marks() -> None
 def test_profile_decides_code_page_number_barcode_and_cut() -> None:
     output = render(profile="POS-5890", width=32)
     assert output.startswith(ESC_INIT + ESC_T + bytes([73]))
-    # This 58 mm profile has neither CODE128 (GS k function B) nor a cutter: feed only.
+    # This 58 mm profile has neither CODE128 (GS k function B), QR codes (GS ( k) nor a
+    # cutter: feed only.
     assert b"\x1dk" not in output
+    assert b"\x1d(k" not in output
     assert output.endswith(LEFT + b"\x1bd\x06")
 
 
