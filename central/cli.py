@@ -1,5 +1,5 @@
-"""`central` command: serve, create the demo, enrol and revoke tills, load pricing programs
-and customer terms, sync reports."""
+"""`central` command: serve, create the demo, enrol and revoke tills, load the catalog,
+customers, pricing programs and customer terms, delete and merge customers, sync reports."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pathlib import Path
 from central.demo import create_demo, enrol
 from central.server import ServerTls, serve
 from central.storage import reports
+from central.storage.catalog import parse_catalog_file, parse_customers_file
+from central.storage.customers import CustomerRefused
 from central.storage.pricing import parse_terms_file
 from central.storage.sqlite import SqliteStorage
 from kassa.domain.pricing import InputError
@@ -27,7 +29,12 @@ def _serve(args: argparse.Namespace) -> int:
     if bool(args.tls_cert) != bool(args.tls_key):
         print("error: --tls-cert and --tls-key go together", file=sys.stderr)
         return 2
-    tls = ServerTls(Path(args.tls_cert), Path(args.tls_key)) if args.tls_cert else None
+    if args.client_ca and not args.tls_cert:
+        print("error: --client-ca needs --tls-cert and --tls-key", file=sys.stderr)
+        return 2
+    tls = ServerTls(
+        Path(args.tls_cert), Path(args.tls_key), Path(args.client_ca) if args.client_ca else None
+    ) if args.tls_cert else None
     asyncio.run(serve(lambda: SqliteStorage(db_path), args.listen, ready, tls))
     return 0
 
@@ -51,14 +58,18 @@ def _overdrafts(args: argparse.Namespace) -> int:
     storage = SqliteStorage(Path(args.db))
     try:
         rows = reports.overdrafts(storage.db.conn)
+        reused = reports.one_time_overuses(storage.db.conn)
     finally:
         storage.close()
-    if not rows:
+    if not rows and not reused:
         print("no overdrafts")
     for r in rows:
         state = "repaid" if r.balance_now >= 0 else f"balance now {r.balance_now}"
         print(f"{r.recorded_at}  customer {r.customer_id}  store {r.store_id} till {r.till_id}  "
               f"spent {-r.points}  balance {r.balance_after}  ({state})")
+    for u in reused:
+        print(f"{u.recorded_at}  customer {u.customer_id}  store {u.store_id}  one-time "
+              f"discount {u.discount_id} used again on {u.purchase_id}")
     return 0
 
 
@@ -139,6 +150,61 @@ def _load_terms(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_catalog(args: argparse.Namespace) -> int:
+    storage = SqliteStorage(Path(args.db))
+    try:
+        loaded = parse_catalog_file(_read_input(args.file))
+        storage.load_catalog(loaded)
+    except (InputError, OSError, UnicodeDecodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        storage.close()
+    print(f"{len(loaded.categories)} categories and {len(loaded.products)} products stored")
+    return 0
+
+
+def _load_customers(args: argparse.Namespace) -> int:
+    storage = SqliteStorage(Path(args.db))
+    try:
+        rows = parse_customers_file(_read_input(args.file), args.region)
+        storage.load_customers(rows)
+    except (InputError, OSError, UnicodeDecodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        storage.close()
+    print(f"{len(rows)} customers stored")
+    return 0
+
+
+def _delete_customer(args: argparse.Namespace) -> int:
+    storage = SqliteStorage(Path(args.db))
+    try:
+        storage.delete_customer(args.customer)
+    except CustomerRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        storage.close()
+    print(f"customer {args.customer} deleted: personal data erased, cards blocked, ledger kept")
+    return 0
+
+
+def _merge_customers(args: argparse.Namespace) -> int:
+    storage = SqliteStorage(Path(args.db))
+    try:
+        moved = storage.merge_customers(args.survivor, args.gone)
+    except CustomerRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        storage.close()
+    print(f"customer {args.gone} merged into {args.survivor}; moved: cards {moved.cards}, "
+          f"ledger entries {moved.ledger_entries}, purchases {moved.purchases}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="central", description="Kassa central server")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -148,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--listen", default="127.0.0.1:50651", help="host:port (port 0: any)")
     p.add_argument("--tls-cert", help="certificate chain (PEM); without it: plaintext")
     p.add_argument("--tls-key", help="private key of the certificate (PEM)")
+    p.add_argument("--client-ca", help="CA (PEM) of the tills' client certificates: mutual TLS, "
+                   "each certificate naming its till id (CN or SAN)")
     p.set_defaults(func=_serve)
 
     p = commands.add_parser("stores", help="per till: last contact, pending events, lag")
@@ -163,6 +231,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--through", type=int, required=True)
     p.set_defaults(func=_compact)
 
+    p = commands.add_parser("load-catalog", help="check and store categories and products")
+    p.add_argument("--db", required=True)
+    p.add_argument("file", help='JSON {"categories": [...], "products": [...]} as docs/sync.md '
+                                'describes; - for stdin')
+    p.set_defaults(func=_load_catalog)
+
+    p = commands.add_parser("load-customers", help="check and store customers and their cards")
+    p.add_argument("--db", required=True)
+    p.add_argument("--region", default="UA",
+                   help="region of phones typed without a country code (default UA)")
+    p.add_argument("file", help="JSON list of customers as docs/sync.md describes; - for stdin")
+    p.set_defaults(func=_load_customers)
+
     p = commands.add_parser("load-programs",
                             help="check and store the chain's pricing programs (JSON)")
     p.add_argument("--db", required=True)
@@ -174,6 +255,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help='JSON list of {"customer_id", "groups", "price_list", '
                                 '"discounts"}; - for stdin')
     p.set_defaults(func=_load_terms)
+
+    p = commands.add_parser("delete-customer",
+                            help="anonymise a customer (personal data erased, ledger kept)")
+    p.add_argument("--db", required=True)
+    p.add_argument("customer", help="customer id")
+    p.set_defaults(func=_delete_customer)
+
+    p = commands.add_parser("merge-customers",
+                            help="merge a duplicate customer into the one that stays")
+    p.add_argument("--db", required=True)
+    p.add_argument("survivor", help="id of the customer that stays")
+    p.add_argument("gone", help="id of the duplicate: its cards, points and purchases move")
+    p.set_defaults(func=_merge_customers)
 
     p = commands.add_parser("demo", help="create demo data and a till config once")
     p.add_argument("--data", required=True, help="folder for central.db and edge.toml")

@@ -23,6 +23,9 @@ DEMO_STORE = sync_pb2.Store(
     receipt_barcode_prefix="R",
     receipt_language="uk",
     cash_step=10,
+    # Offline (N2): at most 50.00 in points per receipt, 500.00 for the whole till.
+    offline_points_cap=5000,
+    offline_points_budget=50000,
 )
 
 # (id, name, parent, min age, no sale from, to): alcohol is not sold 23:00-08:00 in Kyiv.

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
@@ -15,6 +16,7 @@ import grpc
 from google.protobuf.message import DecodeError, Message
 
 from central.storage.base import CentralStorage, TillIdentity, TillReport
+from central.storage.feed import FeedPosition
 from kassa.replication.hlc import Stamp
 from kassa.sync.v1 import sync_pb2
 
@@ -24,6 +26,11 @@ MAX_PUSH_EVENTS = 1000
 MAX_BATCH = 1000
 DEFAULT_BATCH = 500
 MAX_SNAPSHOT_PAGE = 5000
+# How often the feed head is re-read while tills follow, for changes committed by other
+# processes (central's CLI on the same database); pushes central applies wake at once.
+FOLLOW_POLL_S = 0.5
+# How often a following till's cursor and last contact are recorded for `central stores`.
+FOLLOW_REPORT_S = 30.0
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Message)
@@ -58,12 +65,86 @@ def _hybrid_time(stamp: Stamp) -> sync_pb2.HybridTime:
     return sync_pb2.HybridTime(wall_ms=stamp.wall_ms, logical=stamp.logical)
 
 
-class SyncServicer:
-    """Push, Subscribe and Snapshot for tills; every storage call runs on one DB thread."""
+def certificate_names(context: grpc.aio.ServicerContext) -> set[str]:
+    """The common name and subject alternative names of the peer's client certificate."""
+    auth = context.auth_context()
+    values = [*auth.get("x509_common_name", ()), *auth.get("x509_subject_alternative_name", ())]
+    return {v.decode() if isinstance(v, bytes) else str(v) for v in values}
 
-    def __init__(self, storage_factory: Callable[[], CentralStorage]) -> None:
+
+class FeedWatch:
+    """The feed position for following streams, re-read after every push central applies
+    (``poke``) and every ``poll_s`` while anyone follows; one read serves every stream."""
+
+    def __init__(self, read: Callable[[], Awaitable[FeedPosition]], poll_s: float) -> None:
+        self._read = read
+        self._poll_s = poll_s
+        self._poked = asyncio.Event()
+        self._moved = asyncio.Event()
+        self._position: FeedPosition | None = None
+        self._followers = 0
+        self._stopped = False
+        self._task: asyncio.Task[None] | None = None
+
+    def poke(self) -> None:
+        """The feed may have moved: re-read it now."""
+        self._poked.set()
+
+    def stop(self) -> None:
+        """Central is shutting down: every waiting stream ends."""
+        self._stopped = True
+        self._publish(self._position)
+
+    async def beyond(self, cursor: int) -> FeedPosition | None:
+        """The position once the head (or the horizon) passes ``cursor``; None on shutdown."""
+        self._followers += 1
+        try:
+            if self._task is None or self._task.done():
+                self._task = asyncio.create_task(self._watch())
+            while not self._stopped and (
+                self._position is None
+                or max(self._position.head, self._position.horizon) <= cursor
+            ):
+                await self._moved.wait()
+            return None if self._stopped else self._position
+        finally:
+            self._followers -= 1
+
+    def _publish(self, position: FeedPosition | None) -> None:
+        self._position = position
+        moved, self._moved = self._moved, asyncio.Event()
+        moved.set()
+
+    async def _watch(self) -> None:
+        while self._followers and not self._stopped:
+            self._poked.clear()
+            try:
+                position = await self._read()
+            except Exception:
+                log.exception("reading the feed position for following tills failed")
+            else:
+                if self._position is None or (position.head, position.horizon) != (
+                    self._position.head, self._position.horizon
+                ):
+                    self._publish(position)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._poked.wait(), self._poll_s)
+
+
+class SyncServicer:
+    """Push, Subscribe and Snapshot for tills; every storage call runs on one DB thread.
+
+    With ``client_certificates`` (mutual TLS) the till's certificate must name the till
+    its token belongs to, as common name or subject alternative name.
+    """
+
+    def __init__(
+        self, storage_factory: Callable[[], CentralStorage], *, client_certificates: bool = False
+    ) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="central-db")
         self._storage: CentralStorage = self._executor.submit(storage_factory).result()
+        self._client_certificates = client_certificates
+        self._feed = FeedWatch(lambda: self._run(self._storage.feed_position), FOLLOW_POLL_S)
 
     async def _run(self, fn: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn)
@@ -81,6 +162,13 @@ class SyncServicer:
                         context.peer())
             await context.abort(grpc.StatusCode.UNAUTHENTICATED, "unknown or revoked till")
         assert till is not None
+        if self._client_certificates and till.till_id not in (names := certificate_names(context)):
+            log.warning("till %s: refused a client certificate for %s from %s", till.till_id,
+                        ", ".join(sorted(names)) or "nobody", context.peer())
+            await context.abort(
+                grpc.StatusCode.PERMISSION_DENIED,
+                f"the client certificate is not till {till.till_id!r}'s",
+            )
         return till
 
     async def _refuse_malformed(
@@ -119,6 +207,7 @@ class SyncServicer:
                 )
         events = list(request.events)
         outcome = await self._run(lambda: self._storage.apply_events(till, events))
+        self._feed.poke()
         await self._run(lambda: self._storage.record_contact(till, None))
         for event_id, reason in outcome.rejected:
             log.error("till %s: rejected event %s: %s", till.till_id, event_id, reason)
@@ -138,15 +227,35 @@ class SyncServicer:
         assert not isinstance(request, Malformed)
         report = TillReport(request.cursor, request.pending_events, request.oldest_pending_age_ms)
         await self._run(lambda: self._storage.record_contact(till, report))
-        position = await self._run(self._storage.feed_position)
-        clock = _hybrid_time(position.clock)
-        if not position.horizon <= request.cursor <= position.head:
-            log.info("till %s: cursor %d outside [%d, %d]: resync required", till.till_id,
-                     request.cursor, position.horizon, position.head)
-            yield sync_pb2.ChangeBatch(resync_required=True, central_time=clock)
-            return
-        size = min(request.batch_size or DEFAULT_BATCH, MAX_BATCH)
+        reported = asyncio.get_running_loop().time()
+        position: FeedPosition | None = await self._run(self._storage.feed_position)
         cursor = request.cursor
+        size = min(request.batch_size or DEFAULT_BATCH, MAX_BATCH)
+        while position is not None:
+            if not position.horizon <= cursor <= position.head:
+                log.info("till %s: cursor %d outside [%d, %d]: resync required", till.till_id,
+                         cursor, position.horizon, position.head)
+                yield sync_pb2.ChangeBatch(
+                    resync_required=True, central_time=_hybrid_time(position.clock)
+                )
+                return
+            async for batch in self._changes(cursor, position, size):
+                yield batch
+            cursor = position.head
+            if not request.follow:
+                return
+            if asyncio.get_running_loop().time() - reported >= FOLLOW_REPORT_S:
+                report = TillReport(cursor, request.pending_events, request.oldest_pending_age_ms)
+                await self._run(functools.partial(self._storage.record_contact, till, report))
+                reported = asyncio.get_running_loop().time()
+            position = await self._feed.beyond(cursor)
+
+    async def _changes(
+        self, cursor: int, position: FeedPosition, size: int
+    ) -> AsyncIterator[sync_pb2.ChangeBatch]:
+        """The changes in ``(cursor, position.head]`` in batches of ``size``; the last batch
+        is marked caught_up and carries the ledger checksum at the head."""
+        clock = _hybrid_time(position.clock)
         while True:
             changes = await self._run(
                 functools.partial(self._storage.changes_between, cursor, position.head, size)
@@ -180,6 +289,10 @@ class SyncServicer:
         return sync_pb2.SnapshotPage(
             changes=page.changes, next=page.next_key, cursor=page.cursor, total=page.total
         )
+
+    def end_follows(self) -> None:
+        """End every following stream (central is stopping); tills resume elsewhere or later."""
+        self._feed.stop()
 
     def close(self) -> None:
         self._executor.submit(self._storage.close).result()

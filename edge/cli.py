@@ -18,7 +18,7 @@ from pathlib import Path
 from edge.config import ConfigError, load_config
 from edge.services.till import TillService
 from edge.storage.database import Database
-from edge.sync.client import SyncClient
+from edge.sync.client import client_for
 
 
 def run_till(argv: list[str]) -> int:
@@ -40,10 +40,7 @@ def run_till(argv: list[str]) -> int:
     from edge.ui.app import TillApp  # Textual is only imported when the UI runs
 
     database = Database(config.database_path)
-    client = SyncClient(
-        config.central_address, config.central_token,
-        till_id=config.till_id, store_id=config.store_id,
-    )
+    client = client_for(config)
     service = TillService(database, till_id=config.till_id, store_id=config.store_id)
     # Everything loaded so far lives as long as the till: keep it out of the garbage
     # collector's full passes, which otherwise pause pricing and the UI for 10-35 ms.

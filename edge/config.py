@@ -27,6 +27,12 @@ class TillConfig:
     sync_interval_s: float
     printer: PrinterConfig
     scanner: ScannerConfig = field(default_factory=ScannerConfig)
+    # TLS to central: trust its certificate through this CA; without it, plaintext.
+    central_ca_file: Path | None = None
+    central_server_name: str = ""
+    # The till's own certificate and key for a central that requires one (mutual TLS).
+    central_client_cert: Path | None = None
+    central_client_key: Path | None = None
 
     @property
     def database_path(self) -> Path:
@@ -47,6 +53,18 @@ def _text(section: dict[str, Any], key: str, where: str) -> str:
     return value.strip()
 
 
+def _file(section: dict[str, Any], key: str, where: str, base: Path) -> Path | None:
+    """An optional path to an existing file, relative to the config file's folder."""
+    if key not in section:
+        return None
+    found = Path(_text(section, key, where))
+    if not found.is_absolute():
+        found = (base / found).resolve()
+    if not found.is_file():
+        raise ConfigError(f"{where}: '{key}' names no readable file: {str(found)!r}")
+    return found
+
+
 def load_config(path: Path) -> TillConfig:
     """Read and validate a till config file; raises ConfigError naming what is wrong."""
     try:
@@ -65,6 +83,15 @@ def load_config(path: Path) -> TillConfig:
     interval = central.get("sync_interval_s", 5)
     if not isinstance(interval, int | float) or not 0.1 <= interval <= 3600:
         raise ConfigError(f"{path} [central]: sync_interval_s must be 0.1..3600, got {interval!r}")
+    where = f"{path} [central]"
+    ca_file = _file(central, "ca_file", where, path.parent)
+    client_cert = _file(central, "client_cert", where, path.parent)
+    client_key = _file(central, "client_key", where, path.parent)
+    if (client_cert is None) != (client_key is None):
+        raise ConfigError(f"{where}: 'client_cert' and 'client_key' go together")
+    if client_cert is not None and ca_file is None:
+        raise ConfigError(f"{where}: 'client_cert' needs 'ca_file' (TLS to central)")
+    server_name = _text(central, "server_name", where) if "server_name" in central else ""
     data_dir = Path(_text(till, "data_dir", f"{path} [till]"))
     if not data_dir.is_absolute():
         data_dir = (path.parent / data_dir).resolve()
@@ -89,4 +116,8 @@ def load_config(path: Path) -> TillConfig:
         sync_interval_s=float(interval),
         printer=printer,
         scanner=scanner,
+        central_ca_file=ca_file,
+        central_server_name=server_name,
+        central_client_cert=client_cert,
+        central_client_key=client_key,
     )

@@ -258,3 +258,45 @@ def test_points_earned_become_spendable_after_the_delay(
     assert (till.customer_ref("c1").balance, till.customer_ref("c1").available) == (100, 0)
     clock.now = NOW + timedelta(days=15)
     assert till.customer_ref("c1").available == 100
+
+
+def test_offline_redemption_is_capped_per_customer_and_by_the_store_budget(
+    till_db: Database, clock: FakeClock
+) -> None:
+    """N2: a till that has not synced lately lets a customer spend at most the store's
+    per-customer cap, and its customers together at most the offline budget."""
+    till = make_till(till_db, clock, balance=50000)
+    limits = sync_pb2.Store(
+        id="s1", name="Kyiv", time_zone="Europe/Kyiv", phone_region="UA", currency="UAH",
+        currency_sign="грн", cash_step=10, offline_points_cap=1000, offline_points_budget=1500)
+    changes.apply_changes(till_db, [_change(store=limits, seq=200)])
+    customer = till.customer_ref("c1")
+    cart = cart_of(till, "1001", "1002")  # 4,000 points payable online
+    offline = till.price(cart, customer)
+    assert (offline.points_max, offline.points_spent) == (1000, 1000)
+    till.close_sale(cart, Tender(cash=19000, points=1000), customer)
+    assert till.price(cart_of(till, "1001"), customer).points_max == 500
+    with pytest.raises(SaleError, match="offline: at most 500 points"):
+        till.close_sale(cart_of(till, "1001"), Tender(cash=10000, points=600), customer)
+
+    changes.mark_synced(till_db, clock.now)
+    assert till.price(cart, till.customer_ref("c1")).points_max == 4000
+    clock.now += timedelta(minutes=3)
+    assert till.price(cart, till.customer_ref("c1")).points_max == 1000
+
+
+def test_a_receipt_holding_a_merged_away_customer_prices_and_closes_as_the_survivor(
+    till_db: Database, clock: FakeClock
+) -> None:
+    till = make_till(till_db, clock, balance=5000)
+    gone = till.customer_ref("c1")
+    survivor = sync_pb2.Customer(id="c2", surname="Шевченко", phone="+380671234568")
+    changes.apply_changes(till_db, [
+        _change(customer=survivor, seq=300),
+        _change(customer_merged=sync_pb2.CustomerMerged(gone_id="c1", survivor_id="c2"),
+                seq=301),
+    ])
+    assert till.price(cart_of(till, "1001"), gone).balance_before == 5000
+    sale = till.close_sale(cart_of(till, "1001"), Tender(cash=10000), gone)
+    assert sale.customer is not None and sale.customer.id == "c2"
+    assert customers.balance(till_db, "c2") == 5100

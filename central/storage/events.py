@@ -4,6 +4,9 @@
 kind is one function and one entry. An applier raises EventRejected to refuse its
 event (a primary key it repeats raises sqlite3.IntegrityError, which counts the
 same); the caller then rolls back everything the event did (its savepoint).
+
+Sales, returns and customer edits made for a customer HQ has since merged away land
+on the survivor (merges.py); edits of a deleted customer change nothing (customers.py).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from central.storage import customers, pricing
+from central.storage import customers, merges, pricing
 from central.storage.base import TillIdentity
 from central.storage.feed import FeedBuffer
 from kassa.replication.hlc import Stamp
@@ -116,6 +119,7 @@ def apply_customer_registered(tx: Tx) -> None:
 
 def apply_customer_updated(tx: Tx) -> None:
     update = tx.event.customer_updated
+    update.customer.id = customers.survivor_of(tx.conn, update.customer.id)
     customer_id = update.customer.id
     if not customers.exists(tx.conn, customer_id):
         raise EventRejected(f"update of unknown customer {customer_id}")
@@ -233,6 +237,7 @@ def sale_purchase(
 
 def apply_sale_closed(tx: Tx) -> None:
     sale, conn = tx.event.sale_closed, tx.conn
+    merges.redirect_sale(conn, sale)
     if sale.customer_id and not customers.exists(conn, sale.customer_id):
         raise EventRejected(f"sale {sale.number}: unknown customer {sale.customer_id}")
     check_sale(sale)
@@ -261,6 +266,7 @@ def apply_return_made(tx: Tx) -> None:
     """A return against a stored receipt: its lines, refunds, ledger entries (restored and
     annulled points) and, for a customer, a negative purchase fact."""
     ret, conn = tx.event.return_made, tx.conn
+    merges.redirect_return(conn, ret)
     customer_id = _receipt_customer(conn, ret)
     _check_returned_lines(conn, ret)
     _check_refunds(ret)

@@ -31,6 +31,7 @@ CHANGE_TYPES: dict[str, type[Message]] = {
     "pricing_programs": sync_pb2.PricingPrograms,
     "customer_terms": sync_pb2.CustomerTerms,
     "customer_purchase": sync_pb2.CustomerPurchase,
+    "customer_merged": sync_pb2.CustomerMerged,
 }
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC
+from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 from central.storage import customers
@@ -169,5 +170,27 @@ def add_purchase(
     conn: sqlite3.Connection, feed: FeedBuffer, purchase: sync_pb2.CustomerPurchase
 ) -> None:
     """Store a receipt's or a return's effect on a customer's purchases and feed it."""
+    for discount in _already_used(conn, purchase):
+        conn.execute(
+            "INSERT INTO one_time_overuse (purchase_id, discount_id, customer_id, store_id, "
+            "recorded_at) VALUES (?, ?, ?, ?, ?)",
+            (purchase.id, discount, purchase.customer_id, purchase.store_id,
+             datetime.now(UTC).isoformat()),
+        )
     conn.execute(PURCHASE_SQL, purchase_row(purchase))
     feed.add("customer_purchase", purchase.id, purchase)
+
+
+def _already_used(conn: sqlite3.Connection, purchase: sync_pb2.CustomerPurchase) -> list[str]:
+    """One-time discounts ``purchase`` uses that the customer had used up already (two
+    stores gave it offline): the sale stands and the reuse is recorded."""
+    if not purchase.one_time_used:
+        return []
+    uses: Counter[str] = Counter()
+    for used, restored in conn.execute(
+        "SELECT one_time_used, one_time_restored FROM customer_purchases WHERE customer_id = ?",
+        (purchase.customer_id,),
+    ):
+        uses.update(json.loads(used))
+        uses.subtract(json.loads(restored))
+    return [d for d in purchase.one_time_used if uses[d] > 0]

@@ -1,4 +1,5 @@
-"""Read-only reports for HQ: tills and their sync state, overdrafts."""
+"""Read-only reports for HQ: tills and their sync state, overdrafts of points and of
+one-time discounts."""
 
 from __future__ import annotations
 
@@ -55,3 +56,21 @@ def overdrafts(conn: sqlite3.Connection) -> list[OverdraftRow]:
         "FROM overdrafts o ORDER BY o.recorded_at, o.ledger_entry_id"
     ).fetchall()
     return [OverdraftRow(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class OveruseRow:
+    customer_id: str
+    store_id: str
+    discount_id: str
+    purchase_id: str
+    recorded_at: str
+
+
+def one_time_overuses(conn: sqlite3.Connection) -> list[OveruseRow]:
+    """One-time discounts used again after they were used up (two stores offline)."""
+    rows = conn.execute(
+        "SELECT customer_id, store_id, discount_id, purchase_id, recorded_at "
+        "FROM one_time_overuse ORDER BY recorded_at, purchase_id"
+    ).fetchall()
+    return [OveruseRow(*row) for row in rows]

@@ -261,4 +261,19 @@ MIGRATIONS: list[tuple[int, str]] = [
         ALTER TABLE ledger_entries ADD COLUMN lot_expires_at TEXT
         """,
     ),
+    (
+        4,
+        # Issue 6: a one-time discount used twice (two stores offline) is recorded, as
+        # points spent twice are in overdrafts.
+        """
+        CREATE TABLE one_time_overuse (
+            purchase_id TEXT NOT NULL,
+            discount_id TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            store_id TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (purchase_id, discount_id)
+        )
+        """,
+    ),
 ]

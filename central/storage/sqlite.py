@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlite_utils
 from google.protobuf.message import Message
 
-from central.storage import bulk, customers, feed, pricing, snapshot
+from central.storage import bulk, catalog, customers, feed, merges, pricing, snapshot
 from central.storage.base import PushOutcome, SnapshotSlice, TillIdentity, TillReport
 from central.storage.events import APPLIERS, EventRejected, Tx, upsert_card
 from central.storage.feed import FeedBuffer, FeedPosition
@@ -175,14 +175,19 @@ class SqliteStorage:
 
     def put_product(self, product: sync_pb2.Product) -> None:
         with self._feed_write() as (conn, buffer):
-            conn.execute(
-                "INSERT INTO products (id, name, category, price, payload) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = "
-                "excluded.category, price = excluded.price, payload = excluded.payload",
-                (product.id, product.name, product.category, product.price,
-                 product.SerializeToString(deterministic=True)),
-            )
-            buffer.add("product", product.id, product)
+            catalog.store_product(conn, buffer, product)
+
+    def load_catalog(self, loaded: catalog.Catalog) -> None:
+        """Store a catalog file's categories and products, all or none (InputError names
+        the row and field)."""
+        with self._feed_write() as (conn, buffer):
+            catalog.put_catalog(conn, buffer, loaded)
+
+    def load_customers(self, rows: list[catalog.CustomerRow]) -> None:
+        """Create or update a customers file's customers and issue their cards, all or
+        none (InputError names the row and field)."""
+        with self._feed_write() as (conn, buffer):
+            catalog.put_customers(conn, buffer, rows, self._tick(), datetime.now(UTC).isoformat())
 
     def put_customer(self, customer: sync_pb2.Customer) -> None:
         """An HQ edit of every field, stamped by central's clock (merged like any edit)."""
@@ -195,6 +200,20 @@ class SqliteStorage:
     def put_card(self, card: sync_pb2.Card) -> None:
         with self._feed_write() as (conn, buffer):
             upsert_card(conn, buffer, card)
+
+    def delete_customer(self, customer_id: str) -> None:
+        """HQ deletes (anonymises) a customer, keeping the ledger; CustomerRefused for an
+        unknown or already deleted one."""
+        with self._feed_write() as (conn, buffer):
+            customers.delete(conn, buffer, customer_id, self._tick(),
+                             datetime.now(UTC).isoformat())
+
+    def merge_customers(self, survivor_id: str, gone_id: str) -> merges.Moved:
+        """HQ merges a duplicate customer into another (central/storage/merges.py);
+        CustomerRefused, nothing changed, for one id twice, an unknown or deleted one."""
+        with self._feed_write() as (conn, buffer):
+            return merges.merge(conn, buffer, survivor_id, gone_id, self._tick(),
+                                datetime.now(UTC).isoformat())
 
     def compact_feed(self, through: int) -> int:
         """Forget feed changes up to ``through``: tills behind it re-bootstrap."""
@@ -242,6 +261,10 @@ class SqliteStorage:
             e.id and e.WhichOneof("body") == "sale_closed" for e in events
         ):
             return False
+        if merges.names_merged(conn, (e.sale_closed.customer_id for e in events)):
+            return False  # event by event: those sales are redirected to the survivor
+        if any(e.sale_closed.one_time_used for e in events):
+            return False  # event by event: a one-time discount used twice is recorded
         sales = []
         for event in events:
             digest = content_hash(event)

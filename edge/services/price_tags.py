@@ -8,8 +8,7 @@ price central lowered (the till keeps the price before the last change).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from edge.printing.documents import PriceTag
@@ -19,12 +18,6 @@ from edge.printing.tags import render_price_tags
 from edge.services.till import NotFound, TillService
 from edge.storage import catalog
 from kassa.domain.cart import Cart, CartLine, Product
-
-_PRODUCTS = (
-    "SELECT p.*, pp.old_price, pp.changed_at,"
-    " (SELECT MIN(barcode) FROM product_barcodes b WHERE b.product_id = p.id) AS first_barcode"
-    " FROM products p LEFT JOIN product_prices pp ON pp.product_id = p.id WHERE p.active"
-)
 
 
 class PriceTags:
@@ -36,21 +29,29 @@ class PriceTags:
 
     def for_code(self, code: str) -> list[PriceTag]:
         """The tag of the product with this barcode or article; NotFound if none has it."""
-        product = catalog.find_product(self.database, code.strip())
+        now = self.till.now()
+        product = catalog.find_product(self.database, code.strip(), at=now)
         if product is None:
             raise NotFound(f"unknown code {code}: no product has it")
-        row = self.database.one(_PRODUCTS + " AND p.id = ?", (product.id,))
-        return [self._tag(product, row["old_price"] if row else None)]
+        start, end = self._today(now)
+        changed = dict(
+            (p.id, old) for p, old in catalog.prices_changed_between(self.database, start, end)
+        )
+        return [self._tag(product, changed.get(product.id))]
 
     def changed_today(self) -> list[PriceTag]:
-        """Tags of the products whose price central changed today (store time), by name."""
+        """Tags of the products whose price changed today (store time), at once by central
+        or by a scheduled price taking effect, by name."""
+        start, end = self._today(self.till.now())
+        return [
+            self._tag(product, old)
+            for product, old in catalog.prices_changed_between(self.database, start, end)
+        ]
+
+    def _today(self, now: datetime) -> tuple[datetime, datetime]:
         zone = ZoneInfo(self.till.pricing_store().time_zone)
-        today = self.till.now().astimezone(zone).date()
-        tags = []
-        for row in self.database.rows(_PRODUCTS + " AND pp.changed_at IS NOT NULL ORDER BY name"):
-            if datetime.fromisoformat(row["changed_at"]).astimezone(zone).date() == today:
-                tags.append(self._tag(_product(row), row["old_price"]))
-        return tags
+        start = datetime.combine(now.astimezone(zone).date(), time(), zone)
+        return start, start + timedelta(days=1)
 
     def _tag(self, product: Product, old_price: int | None) -> PriceTag:
         line = self.till.price(Cart([CartLine(product)]), None).lines[0]
@@ -76,9 +77,3 @@ class PriceTags:
         with self.database.write() as db:
             return enqueue(db, "price-tags", payload)
 
-
-def _product(row: dict[str, Any]) -> Product:
-    return Product(
-        id=row["id"], name=row["name"], price=row["price"], barcode=row["first_barcode"] or "",
-        category=row["category"], weighted=bool(row["weighted"]), vat_rate=row["vat_rate_bp"],
-    )

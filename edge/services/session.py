@@ -395,7 +395,9 @@ class TillSession:
     def search(self, text: str) -> list[Product]:
         """Products whose name contains the text (ё found as е), at most 100."""
         key = search_key(text)
-        return catalog.search_products(self.database, key) if key else []
+        return (
+            catalog.search_products(self.database, key, at=self.service.now()) if key else []
+        )
 
     def price_check(self, code: str) -> Product:
         """The product a code names, without selling it."""

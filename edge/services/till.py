@@ -6,11 +6,11 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from edge.services.fiscal import FiscalDevice, NonFiscalMode
 from edge.services.receipts import ReceiptPrinter
-from edge.storage import catalog, customers, open_receipt, sales
+from edge.storage import catalog, changes, customers, open_receipt, sales
 from edge.storage import programs as programs_storage
 from edge.storage.catalog import StoreSettings
 from edge.storage.database import Database
@@ -30,6 +30,8 @@ from kassa.domain.sale import (
 )
 
 log = logging.getLogger(__name__)
+# Without a full sync for this long the till counts as offline for points (N2).
+OFFLINE_AFTER = timedelta(minutes=2)
 
 
 class NotFound(LookupError):
@@ -71,6 +73,7 @@ class TillService:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         fiscal: FiscalDevice | None = None,
         receipts: ReceiptPrinter | None = None,
+        offline_after: timedelta = OFFLINE_AFTER,
     ) -> None:
         self.database = database
         self.till_id = till_id
@@ -79,6 +82,7 @@ class TillService:
         self.fiscal: FiscalDevice = fiscal or NonFiscalMode()
         self.receipts = receipts
         self._programs: tuple[int, pricing.Programs] | None = None
+        self.offline_after = offline_after
 
     def store(self) -> StoreSettings | None:
         """This till's store settings, once central has sent them."""
@@ -101,14 +105,14 @@ class TillService:
         code = code.strip()
         if not code:
             raise NotFound("empty code")
-        product = catalog.find_product(self.database, code)
+        product = catalog.find_product(self.database, code, at=self._clock())
         if product is not None:
             return ProductScan(product)
         in_store = classify_in_store_code(code, self.code_ranges())
         if isinstance(in_store, ReceiptCode):
             return ReceiptScan(in_store.number)
         if isinstance(in_store, ScaleLabel):
-            product = catalog.find_by_plu(self.database, in_store.plu)
+            product = catalog.find_by_plu(self.database, in_store.plu, at=self._clock())
             if product is None:
                 raise NotFound(f"unknown code {code}: no product has PLU {in_store.plu}")
             return ProductScan(product, in_store.weight_grams)
@@ -133,6 +137,7 @@ class TillService:
         return self._customer_ref(record.id)
 
     def _customer_ref(self, customer_id: str) -> CustomerRef:
+        customer_id = customers.survivor_of(self.database, customer_id)
         record = customers.get_customer(self.database, customer_id)
         if record is None:
             raise NotFound(f"customer {customer_id} is not on this till yet")
@@ -213,7 +218,9 @@ class TillService:
             store=self.pricing_store(),
             programs=programs,
             cart=pricing_cart(cart, paths),
-            customer=self._profile(customer.id, programs) if customer else None,
+            customer=self._profile(customers.survivor_of(self.database, customer.id), programs)
+            if customer
+            else None,
             points_to_spend=points if customer is not None or points else None,
         )
         return version, request
@@ -223,7 +230,37 @@ class TillService:
     ) -> pricing.PricedReceipt:
         """The open receipt priced now: discounts per line, points offered (``points``
         spent; None offers the maximum). Raises InputError for points that cannot be spent."""
-        return pricing.price_receipt(self._request(cart, customer, points, "open")[1])
+        request = self._request(cart, customer, points, "open")[1]
+        limit = self.offline_points_limit(request.programs) if customer is not None else None
+        if limit is None:
+            return pricing.price_receipt(request)
+        if points is not None:
+            _check_offline(points, limit)
+            return pricing.price_receipt(request)
+        priced = pricing.price_receipt(request)
+        if priced.points_max <= limit:
+            return priced
+        capped = pricing.price_receipt(replace(request, points_to_spend=limit))
+        return replace(capped, points_max=limit)
+
+    def offline_points_limit(self, programs: pricing.Programs) -> int | None:
+        """The most points one receipt may spend while the till is offline (N2): its last
+        full sync is older than ``offline_after``. Bounded by the store's per-customer cap
+        and by what is left of its offline budget after the points this till's customers
+        spent since that sync; a multiple of the bonus program's step. None when online
+        or the store sets no limits."""
+        store = self.store()
+        if store is None or not (store.offline_points_cap or store.offline_points_budget):
+            return None
+        synced = changes.last_synced(self.database)
+        if synced is not None and self._clock() - synced <= self.offline_after:
+            return None
+        limits = [store.offline_points_cap] if store.offline_points_cap else []
+        if store.offline_points_budget:
+            spent = customers.points_spent_since(self.database, self.store_id, synced)
+            limits.append(max(0, store.offline_points_budget - spent))
+        step = programs.bonus.step[0] if programs.bonus else 1
+        return min(limits) // step * step
 
     def now(self) -> datetime:
         return self._clock()
@@ -250,6 +287,10 @@ class TillService:
             receipt_id = new_receipt_id()
             try:
                 version, request = self._request(cart, customer, tender.points, receipt_id)
+                if customer is not None and tender.points:
+                    limit = self.offline_points_limit(request.programs)
+                    if limit is not None:
+                        _check_offline(tender.points, limit)
                 priced = pricing.price_receipt(request)
             except pricing.InputError as exc:
                 raise SaleError(str(exc)) from exc
@@ -276,6 +317,14 @@ class TillService:
             if self.receipts is not None and store is not None:
                 self.receipts.queue_receipt(db, sale, store)
         return sale
+
+
+def _check_offline(points: int, limit: int) -> None:
+    if points > limit:
+        raise pricing.InputError(
+            "points_to_spend",
+            f"the till is offline: at most {limit} points may be spent until it syncs",
+        )
 
 
 def pricing_request(request: pricing.SaleRequest) -> str:

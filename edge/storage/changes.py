@@ -16,7 +16,9 @@ import sqlite_utils
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from edge.storage import outbox
+from edge.storage.catalog import PRICE_AT, epoch_ms
 from edge.storage.database import Database
+from edge.storage.outbox import LedgerRow
 from kassa.domain.search import search_key
 from kassa.replication import hlc
 from kassa.replication.checksum import LedgerSum, ledger_sum
@@ -119,8 +121,11 @@ def bootstrap_state(database: Database) -> Bootstrap | None:
 
 
 def start_bootstrap(database: Database) -> None:
-    """Begin (or restart) a bootstrap; the outbox and local facts are left alone."""
+    """Begin (or restart) a bootstrap; the outbox and local facts are left alone. The
+    running ledger checksum is kept from here on, so its pages count as they land."""
     with database.write() as db:
+        if outbox.held_sum_in(db.conn) is None:
+            outbox.set_held_sum_in(db.conn, _recount(db.conn))
         _set(db, BOOTSTRAP_NEXT_KEY, "")
         _set(db, BOOTSTRAP_DONE_KEY, 0)
         db.conn.execute("DELETE FROM sync_state WHERE key IN (?, ?)",
@@ -131,8 +136,13 @@ def apply_snapshot_page(database: Database, page: sync_pb2.SnapshotPage) -> Boot
     """Apply one snapshot page with the bootstrap's progress; after the last page the
     cursor becomes the feed position of the first page. Returns the state, None when done."""
     with database.write() as db:
+        entries = []
         for change in page.changes:
-            _apply(db, change)
+            if change.WhichOneof("entity") == "ledger_entry":
+                entries.append(change.ledger_entry)
+            else:
+                _apply(db, change)
+        hold_ledger_entries(db.conn, entries)
         first = _get(database, BOOTSTRAP_CURSOR_KEY)
         start = page.cursor if first is None else min(int(first), page.cursor)
         done = int(_get(database, BOOTSTRAP_DONE_KEY) or 0) + len(page.changes)
@@ -153,12 +163,68 @@ def apply_snapshot_page(database: Database, page: sync_pb2.SnapshotPage) -> Boot
 
 def ledger_checksum(database: Database) -> LedgerSum:
     """Checksum of the ledger entries central also holds: every entry except those still
-    in the outbox or quarantined (kassa.replication.checksum)."""
-    held = database.rows("SELECT id, customer_id, points FROM ledger_entries")
-    unsent = outbox.unsent_ledger_ids(database)
-    return ledger_sum(
-        (r["id"], r["customer_id"], r["points"]) for r in held if r["id"] not in unsent
-    )
+    in the outbox or quarantined (kassa.replication.checksum).
+
+    A running value in ``sync_state``, moved by the transactions that change what it
+    covers; computed from the rows once, the first time it is asked for.
+    """
+    value = _get(database, outbox.SUM_KEY)
+    if value is not None:
+        return outbox.decode_sum(value)
+    with database.write() as db:
+        total = outbox.held_sum_in(db.conn) or _recount(db.conn)
+        outbox.set_held_sum_in(db.conn, total)
+    return total
+
+
+def recompute_ledger_checksum(database: Database) -> LedgerSum:
+    """The checksum ``ledger_checksum`` keeps, computed from every row (to verify it)."""
+    with database.write() as db:
+        return _recount(db.conn)
+
+
+def _recount(conn: sqlite3.Connection) -> LedgerSum:
+    unsent = outbox.unsent_ledger_ids(conn)
+    held = conn.execute("SELECT id, customer_id, points FROM ledger_entries")
+    return ledger_sum(row for row in held if row[0] not in unsent)
+
+
+def checksum_replace(
+    conn: sqlite3.Connection, old_rows: Sequence[LedgerRow], new_rows: Sequence[LedgerRow]
+) -> None:
+    """Keep the running checksum right when held entries change, say re-pointed to the
+    survivor of a merge: call in that transaction with their (id, customer_id, points)
+    before and after. Entries still unsent or quarantined do not count and are skipped."""
+    if not (old_rows or new_rows) or outbox.held_sum_in(conn) is None:
+        return
+    unsent = outbox.unsent_ledger_ids(conn)
+    outbox.count_in(conn, [r for r in old_rows if r[0] not in unsent],
+                    [r for r in new_rows if r[0] not in unsent])
+
+
+def hold_ledger_entries(conn: sqlite3.Connection, entries: Sequence[sync_pb2.LedgerEntry]) -> None:
+    """Hold central's ledger entries (``insert_ledger_entry``) and count them in the
+    running checksum: a new one joins it (an entry this till made is held from the
+    transaction that queued its event, so a new one is never unsent); one held already
+    (this till's own coming back, or a replay) counts once, re-pointed if central's
+    customer differs."""
+    held = {i: (c, p) for i, c, p in outbox.held_rows(conn, {e.id for e in entries})}
+    fresh: list[LedgerRow] = []
+    moved_from: list[LedgerRow] = []
+    moved_to: list[LedgerRow] = []
+    for e in entries:
+        insert_ledger_entry(conn, e)
+        old = held.get(e.id)
+        if old is None:
+            fresh.append((e.id, e.customer_id, e.points))
+            held[e.id] = (e.customer_id, e.points)
+        elif old[0] != e.customer_id:
+            moved_from.append((e.id, *old))
+            moved_to.append((e.id, e.customer_id, old[1]))
+            held[e.id] = (e.customer_id, old[1])
+    if fresh:
+        outbox.count_in(conn, (), fresh)
+    checksum_replace(conn, moved_from, moved_to)
 
 
 def _apply(db: sqlite_utils.Database, change: sync_pb2.Change) -> None:
@@ -167,12 +233,9 @@ def _apply(db: sqlite_utils.Database, change: sync_pb2.Change) -> None:
     if kind == "product":
         _apply_product(conn, change.product)
     elif kind == "customer":
-        c = change.customer
-        conn.execute(
-            "INSERT OR REPLACE INTO customers (id, surname, first_name, patronymic, phone, email)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (c.id, c.surname, c.first_name, c.patronymic, c.phone, c.email),
-        )
+        _apply_customer(conn, change.customer)
+    elif kind == "customer_merged":
+        _apply_merge(conn, change.customer_merged)
     elif kind == "card":
         k = change.card
         conn.execute(
@@ -180,7 +243,7 @@ def _apply(db: sqlite_utils.Database, change: sync_pb2.Change) -> None:
             (k.barcode, k.customer_id, k.blocked),
         )
     elif kind == "ledger_entry":
-        insert_ledger_entry(conn, change.ledger_entry)
+        hold_ledger_entries(conn, [change.ledger_entry])
     elif kind == "pricing_programs":
         g = change.pricing_programs
         conn.execute(
@@ -201,10 +264,12 @@ def _apply(db: sqlite_utils.Database, change: sync_pb2.Change) -> None:
         conn.execute(
             "INSERT OR REPLACE INTO stores (id, name, time_zone, phone_region, currency,"
             " currency_sign, weight_label_prefixes, card_prefixes, receipt_barcode_prefix,"
-            " receipt_language, cash_step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " receipt_language, cash_step, offline_points_cap, offline_points_budget)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (s.id, s.name, s.time_zone, s.phone_region, s.currency, s.currency_sign,
              ",".join(s.weight_label_prefixes), ",".join(s.card_prefixes),
-             s.receipt_barcode_prefix, s.receipt_language, max(1, s.cash_step)),
+             s.receipt_barcode_prefix, s.receipt_language, max(1, s.cash_step),
+             s.offline_points_cap, s.offline_points_budget),
         )
     elif kind == "category":
         cat = change.category
@@ -227,14 +292,10 @@ def _apply(db: sqlite_utils.Database, change: sync_pb2.Change) -> None:
 
 
 def _apply_product(conn: sqlite3.Connection, p: sync_pb2.Product) -> None:
-    """Store a product; a new price records the old one and when it changed (L12 tags)."""
-    old = conn.execute("SELECT price FROM products WHERE id = ?", (p.id,)).fetchone()
-    if old is not None and old[0] != p.price:
-        conn.execute(
-            "INSERT OR REPLACE INTO product_prices (product_id, old_price, changed_at)"
-            " VALUES (?, ?, ?)",
-            (p.id, old[0], datetime.now(UTC).isoformat()),
-        )
+    """Store a product with its scheduled prices; when the price in effect now changes,
+    record the old one and when (L12 tags; prices_changed_between)."""
+    now = datetime.now(UTC)
+    old = _price_now(conn, p.id, now)
     conn.execute(
         "INSERT OR REPLACE INTO products (id, name, article, category, price, weighted, active,"
         " plu, vat_rate_bp, search_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -246,6 +307,58 @@ def _apply_product(conn: sqlite3.Connection, p: sync_pb2.Product) -> None:
         "INSERT OR REPLACE INTO product_barcodes (barcode, product_id) VALUES (?, ?)",
         [(code, p.id) for code in p.barcodes],
     )
+    conn.execute("DELETE FROM product_scheduled_prices WHERE product_id = ?", (p.id,))
+    conn.executemany(
+        "INSERT OR REPLACE INTO product_scheduled_prices (product_id, effective_ms, price)"
+        " VALUES (?, ?, ?)",
+        [(p.id, s.effective_from.ToMilliseconds(), s.price) for s in p.scheduled_prices],
+    )
+    if old is not None and old != _price_now(conn, p.id, now):
+        conn.execute(
+            "INSERT OR REPLACE INTO product_prices (product_id, old_price, changed_at)"
+            " VALUES (?, ?, ?)",
+            (p.id, old, now.isoformat()),
+        )
+
+
+def _price_now(conn: sqlite3.Connection, product_id: str, now: datetime) -> int | None:
+    """A stored product's price in effect at ``now``; None for a product not held yet."""
+    row = conn.execute(
+        f"SELECT {PRICE_AT} FROM products p WHERE p.id = ?", (epoch_ms(now), product_id)
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _apply_customer(conn: sqlite3.Connection, c: sync_pb2.Customer) -> None:
+    """Store a customer; a deleted one arrives with its personal data erased (so no phone
+    finds them; central blocked their cards) and loses its terms."""
+    conn.execute(
+        "INSERT OR REPLACE INTO customers (id, surname, first_name, patronymic, phone, email)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (c.id, c.surname, c.first_name, c.patronymic, c.phone, c.email),
+    )
+    if c.deleted:
+        conn.execute("DELETE FROM customer_terms WHERE customer_id = ?", (c.id,))
+
+
+# Tables whose rows a merge moves to the survivor; the open receipt then prices as them.
+MERGED_TABLES = ("cards", "ledger_entries", "customer_purchases", "receipts", "returns",
+                 "open_receipt")
+
+
+def _apply_merge(conn: sqlite3.Connection, merged: sync_pb2.CustomerMerged) -> None:
+    """Move the gone customer's rows this till holds, its own not yet sent included, to
+    the survivor, as central did; the survivor keeps its own terms if it has any."""
+    ids = (merged.survivor_id, merged.gone_id)
+    moved = conn.execute("SELECT id, customer_id, points FROM ledger_entries"
+                         " WHERE customer_id = ?", (merged.gone_id,)).fetchall()
+    checksum_replace(conn, moved, [(i, merged.survivor_id, p) for i, _, p in moved])
+    for table in MERGED_TABLES:
+        conn.execute(f"UPDATE {table} SET customer_id = ? WHERE customer_id = ?", ids)
+    conn.execute("UPDATE OR IGNORE customer_terms SET customer_id = ? WHERE customer_id = ?", ids)
+    conn.execute("DELETE FROM customer_terms WHERE customer_id = ?", (merged.gone_id,))
+    conn.execute("INSERT OR REPLACE INTO customer_merges (gone_id, survivor_id) VALUES (?, ?)",
+                 (merged.gone_id, merged.survivor_id))
 
 
 def _time(stamp: Timestamp, present: bool) -> str | None:
@@ -253,11 +366,13 @@ def _time(stamp: Timestamp, present: bool) -> str | None:
 
 
 def insert_ledger_entry(conn: sqlite3.Connection, e: sync_pb2.LedgerEntry) -> None:
-    """Hold a ledger entry once, keyed by its id, with its lot."""
+    """Hold a ledger entry once, keyed by its id, with its lot. Central's customer wins:
+    an entry this till made for a customer merged away since comes back re-pointed."""
     conn.execute(
-        "INSERT OR IGNORE INTO ledger_entries (id, customer_id, points, receipt_id, store_id,"
+        "INSERT INTO ledger_entries (id, customer_id, points, receipt_id, store_id,"
         " created_at, reason, lot_id, lot_earned_at, lot_available_at, lot_expires_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id",
         (e.id, e.customer_id, e.points, e.receipt_id, e.store_id,
          e.created_at.ToDatetime(tzinfo=UTC).isoformat(), e.reason, e.lot_id,
          _time(e.lot_earned_at, e.HasField("lot_earned_at")),
@@ -267,10 +382,12 @@ def insert_ledger_entry(conn: sqlite3.Connection, e: sync_pb2.LedgerEntry) -> No
 
 
 def insert_purchase(conn: sqlite3.Connection, c: sync_pb2.CustomerPurchase) -> None:
-    """Hold a customer purchase fact once, keyed by its receipt's or return's id."""
+    """Hold a customer purchase fact once, keyed by its receipt's or return's id; central's
+    customer wins, as for ledger entries."""
     conn.execute(
-        "INSERT OR IGNORE INTO customer_purchases (id, customer_id, store_id, at, amount,"
-        " one_time_used, one_time_restored) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO customer_purchases (id, customer_id, store_id, at, amount,"
+        " one_time_used, one_time_restored) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id",
         (c.id, c.customer_id, c.store_id, c.at.ToDatetime(tzinfo=UTC).isoformat(), c.amount,
          ",".join(c.one_time_used), ",".join(c.one_time_restored)),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from edge.storage.database import Database
 from kassa.domain import pricing
@@ -110,3 +110,27 @@ def pricing_profile(database: Database, customer_id: str) -> pricing.Customer:
         lifetime_purchases=max(0, sum(f["amount"] for f in facts)),
         point_lots=lots_from_ledger(ledger(database, customer_id)),
     )
+
+
+def points_spent_since(database: Database, store_id: str, since: datetime | None) -> int:
+    """Points spent in this store, by the entries this till holds, after ``since`` (all
+    when None): offline, only its own."""
+    spent = database.scalar(
+        "SELECT COALESCE(-SUM(points), 0) FROM ledger_entries WHERE store_id = ? "
+        "AND reason = 'spend' AND created_at > ?",
+        (store_id, since.astimezone(UTC).isoformat() if since else ""),
+    )
+    return int(spent)
+
+
+def survivor_of(database: Database, customer_id: str) -> str:
+    """The customer ``customer_id`` now is: itself, or the one HQ merged it into (a chain
+    of merges followed to its end)."""
+    seen = {customer_id}
+    while True:
+        survivor = database.scalar(
+            "SELECT survivor_id FROM customer_merges WHERE gone_id = ?", (customer_id,))
+        if survivor is None or survivor in seen:
+            return customer_id
+        seen.add(survivor)
+        customer_id = str(survivor)

@@ -279,4 +279,33 @@ MIGRATIONS: list[tuple[int, str]] = [
         )
         """,
     ),
+    (
+        3,
+        # Issue 6: prices central scheduled ahead (a till offline for a day still changes
+        # them on time); effective_ms is milliseconds since the epoch. Barcodes by product
+        # for the first barcode of a product found by article, PLU or name.
+        """
+        CREATE TABLE product_scheduled_prices (
+            product_id TEXT NOT NULL,
+            effective_ms INTEGER NOT NULL,
+            price INTEGER NOT NULL CHECK (price >= 0),
+            PRIMARY KEY (product_id, effective_ms)
+        );
+        CREATE INDEX product_scheduled_prices_effective ON product_scheduled_prices(effective_ms);
+        CREATE INDEX product_barcodes_product ON product_barcodes(product_id)
+        """,
+    ),
+    (
+        4,
+        # Issue 6: offline redemption limits of the store (N2); HQ merges, so a receipt
+        # that holds a merged-away customer prices as the survivor.
+        """
+        ALTER TABLE stores ADD COLUMN offline_points_cap INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE stores ADD COLUMN offline_points_budget INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE customer_merges (
+            gone_id TEXT PRIMARY KEY,
+            survivor_id TEXT NOT NULL
+        )
+        """,
+    ),
 ]

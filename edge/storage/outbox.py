@@ -2,20 +2,30 @@
 
 Each event is stamped with the till's hybrid logical clock as it is queued, in the
 transaction that stores the fact it carries; the clock lives in ``sync_state``.
+
+``sync_state`` also keeps the running checksum of the ledger entries central holds too
+(kassa.replication.checksum): an entry of this till counts from the transaction that
+forgets its acknowledged event, never while it waits or sits in quarantine.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import sqlite_utils
 
 from edge.storage.database import Database
 from kassa.replication import hlc
+from kassa.replication.checksum import LedgerSum, ledger_sum
 from kassa.replication.hlc import Stamp
 from kassa.sync.v1 import sync_pb2
 
 CLOCK_KEY = "hlc"
+SUM_KEY = "ledger_sum"
+
+LedgerRow = tuple[str, str, int]
 
 
 def clock_in(db: sqlite_utils.Database) -> Stamp:
@@ -72,37 +82,95 @@ def rejected_count(database: Database) -> int:
 def settle(database: Database, reply: sync_pb2.PushReply) -> None:
     """Act on central's answer to a push in one transaction: quarantine the rejected
     events in ``outbox_rejected`` with the reason, then forget every event up to
-    ``forget_through``. Events behind a rejected one flow on."""
+    ``forget_through``. Events behind a rejected one flow on. The ledger entries of the
+    events forgotten, not quarantined, join the running checksum."""
     now = datetime.now(UTC).isoformat()
+    rejected = {r.event_id for r in reply.rejected}
     with database.write() as db:
-        through = db.conn.execute(
+        conn = db.conn
+        through = conn.execute(
             "SELECT rowid FROM outbox WHERE id = ?", (reply.forget_through,)
         ).fetchone()
         for rejection in reply.rejected:
-            db.conn.execute(
+            conn.execute(
                 "INSERT OR REPLACE INTO outbox_rejected (id, payload, reason, rejected_at) "
                 "SELECT id, payload, ?, ? FROM outbox WHERE id = ?",
                 (rejection.reason, now, rejection.event_id),
             )
+        gone: list[tuple[str, bytes]] = []
         if through is not None:
-            db.conn.execute("DELETE FROM outbox WHERE rowid <= ?", (through[0],))
-        db.conn.executemany(
-            "DELETE FROM outbox WHERE id = ?",
-            [(i,) for i in [*reply.acknowledged_ids, *(r.event_id for r in reply.rejected)]],
-        )
+            gone += conn.execute(
+                "DELETE FROM outbox WHERE rowid <= ? RETURNING id, payload", (through[0],)
+            ).fetchall()
+        for event_id in [*reply.acknowledged_ids, *rejected]:
+            gone += conn.execute(
+                "DELETE FROM outbox WHERE id = ? RETURNING id, payload", (event_id,)
+            ).fetchall()
+        forgotten = [i for event_id, payload in gone if event_id not in rejected
+                     for i in _entry_ids(payload)]
+        count_in(conn, (), held_rows(conn, forgotten))
         remote = Stamp(reply.central_time.wall_ms, reply.central_time.logical)
         set_clock_in(db, hlc.receive(clock_in(db), remote, 0))
 
 
-def unsent_ledger_ids(database: Database) -> set[str]:
+def _entry_ids(payload: bytes) -> list[str]:
+    """Ids of the ledger entries a serialized event carries (sales and returns do)."""
+    event = sync_pb2.Event.FromString(payload)
+    kind = event.WhichOneof("body")
+    body = getattr(event, kind) if kind else None
+    return [entry.id for entry in getattr(body, "ledger_entries", ())]
+
+
+def unsent_ledger_ids(conn: sqlite3.Connection) -> set[str]:
     """Ids of ledger entries carried by events still waiting or quarantined: central's
     checksum cannot include them, so the till leaves them out of its own."""
-    ids: set[str] = set()
-    rows = database.rows("SELECT payload FROM outbox UNION ALL SELECT payload FROM outbox_rejected")
-    for row in rows:
-        event = sync_pb2.Event.FromString(row["payload"])
-        kind = event.WhichOneof("body")
-        body = getattr(event, kind) if kind else None
-        for entry in getattr(body, "ledger_entries", ()):
-            ids.add(entry.id)
-    return ids
+    rows = conn.execute("SELECT payload FROM outbox UNION ALL SELECT payload FROM outbox_rejected")
+    return {entry_id for (payload,) in rows for entry_id in _entry_ids(payload)}
+
+
+def held_rows(conn: sqlite3.Connection, ids: Iterable[str]) -> list[LedgerRow]:
+    """(id, customer_id, points) of the held ledger entries among ``ids``."""
+    listed = list(ids)
+    found: list[LedgerRow] = []
+    for start in range(0, len(listed), 500):
+        chunk = listed[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found += conn.execute(
+            f"SELECT id, customer_id, points FROM ledger_entries WHERE id IN ({marks})", chunk
+        ).fetchall()
+    return found
+
+
+def decode_sum(value: str) -> LedgerSum:
+    entries, points, digest_sum = (int(part) for part in value.split())
+    return LedgerSum(entries, points, digest_sum)
+
+
+def held_sum_in(conn: sqlite3.Connection) -> LedgerSum | None:
+    """The running ledger checksum, or None while it is not kept yet."""
+    row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (SUM_KEY,)).fetchone()
+    return None if row is None else decode_sum(row[0])
+
+
+def set_held_sum_in(conn: sqlite3.Connection, total: LedgerSum) -> None:
+    conn.execute(
+        "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (SUM_KEY, f"{total.entries} {total.points} {total.digest_sum}"),
+    )
+
+
+def count_in(
+    conn: sqlite3.Connection, removed: Iterable[LedgerRow], added: Iterable[LedgerRow]
+) -> None:
+    """Take ``removed`` rows out of the running checksum and put ``added`` in. Nothing
+    while it is not kept: its first reader computes it from the rows as they are then."""
+    current = held_sum_in(conn)
+    if current is None:
+        return
+    out, into = ledger_sum(removed), ledger_sum(added)
+    set_held_sum_in(conn, LedgerSum(
+        current.entries - out.entries + into.entries,
+        current.points - out.points + into.points,
+        current.digest_sum - out.digest_sum + into.digest_sum,
+    ))

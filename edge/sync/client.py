@@ -1,4 +1,4 @@
-"""The till's gRPC client for central: TLS, deadlines, keepalive and quick reconnects."""
+"""The till's gRPC client for central: (mutual) TLS, deadlines, keepalive, quick reconnects."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import grpc
 
+from edge.config import TillConfig
 from kassa.replication.content import seal
 from kassa.sync.v1 import sync_pb2, sync_pb2_grpc
 
@@ -36,12 +37,15 @@ _SERVICE_CONFIG = json.dumps(
     }
 )
 
-# Keepalive agreed with central: central/server.py permits pings every 20 s, with or
-# without calls in flight; the till pings every 30 s while it has calls open.
+# Keepalive agreed with central: central/server.py permits pings every 20 s; the till
+# pings every 30 s while it has calls open (a following till always has one), so a dead
+# connection under a quiet follow stream is found within 40 s. Pings are not limited to
+# two per data frame, or keepalive would stop on a stream that carries no data.
 CHANNEL_OPTIONS: list[tuple[str, object]] = [
     ("grpc.keepalive_time_ms", 30_000),
     ("grpc.keepalive_timeout_ms", 10_000),
     ("grpc.keepalive_permit_without_calls", 0),
+    ("grpc.http2.max_pings_without_data", 0),
     ("grpc.initial_reconnect_backoff_ms", 300),
     ("grpc.min_reconnect_backoff_ms", 300),
     ("grpc.max_reconnect_backoff_ms", 3_000),
@@ -53,10 +57,38 @@ CHANNEL_OPTIONS: list[tuple[str, object]] = [
 
 @dataclass(frozen=True)
 class ClientTls:
-    """Trust central's certificate through this CA; ``server_name`` if the address differs."""
+    """Trust central's certificate through this CA; ``server_name`` if the address differs.
+
+    ``cert_file`` and ``key_file`` (PEM) are the till's own certificate for a central
+    that requires one (mutual TLS); it must name the till id as CN or SAN.
+    """
 
     ca_file: Path
     server_name: str = ""
+    cert_file: Path | None = None
+    key_file: Path | None = None
+
+    def credentials(self) -> grpc.ChannelCredentials:
+        if self.cert_file is None or self.key_file is None:
+            return grpc.ssl_channel_credentials(root_certificates=self.ca_file.read_bytes())
+        return grpc.ssl_channel_credentials(
+            root_certificates=self.ca_file.read_bytes(),
+            private_key=self.key_file.read_bytes(),
+            certificate_chain=self.cert_file.read_bytes(),
+        )
+
+
+class FollowStream:
+    """An open follow stream: iterate its batches; ``cancel()`` ends it from any thread."""
+
+    def __init__(self, call: grpc.CallIterator[sync_pb2.ChangeBatch]) -> None:
+        self._call = call
+
+    def __iter__(self) -> Iterator[sync_pb2.ChangeBatch]:
+        return iter(self._call)
+
+    def cancel(self) -> None:
+        self._call.cancel()
 
 
 class SyncClient:
@@ -80,11 +112,10 @@ class SyncClient:
         if tls is None:
             self._channel = grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
         else:
-            credentials = grpc.ssl_channel_credentials(root_certificates=tls.ca_file.read_bytes())
             options = list(CHANNEL_OPTIONS)
             if tls.server_name:
                 options.append(("grpc.ssl_target_name_override", tls.server_name))
-            self._channel = grpc.secure_channel(address, credentials, options=options)
+            self._channel = grpc.secure_channel(address, tls.credentials(), options=options)
         self._stub = sync_pb2_grpc.SyncServiceStub(self._channel)
         self._metadata = (("authorization", f"Bearer {token}"),)
         self._till_id, self._store_id = till_id, store_id
@@ -130,6 +161,17 @@ class SyncClient:
             watchdog.cancel()
             call.cancel()
 
+    def follow(
+        self, cursor: int, *, batch_size: int = 500, pending: int = 0, oldest_pending_ms: int = 0
+    ) -> FollowStream:
+        """The feed after ``cursor``, then each change as central commits it, until
+        cancelled or the connection fails (no deadline: keepalive finds a dead peer)."""
+        request = sync_pb2.SubscribeRequest(
+            cursor=cursor, batch_size=batch_size, pending_events=pending,
+            oldest_pending_age_ms=oldest_pending_ms, follow=True,
+        )
+        return FollowStream(self._stub.Subscribe(request, metadata=self._metadata))
+
     def snapshot(self, after: str, limit: int) -> sync_pb2.SnapshotPage:
         """One page of central's current state after the page key ``after``."""
         page: sync_pb2.SnapshotPage = self._stub.Snapshot(
@@ -140,3 +182,16 @@ class SyncClient:
 
     def close(self) -> None:
         self._channel.close()
+
+
+def client_for(config: TillConfig) -> SyncClient:
+    """The client a till's configuration describes: its token, and TLS (mutual with a
+    client certificate) when ``ca_file`` is set."""
+    tls = None if config.central_ca_file is None else ClientTls(
+        config.central_ca_file, config.central_server_name,
+        config.central_client_cert, config.central_client_key,
+    )
+    return SyncClient(
+        config.central_address, config.central_token,
+        till_id=config.till_id, store_id=config.store_id, tls=tls,
+    )

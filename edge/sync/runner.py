@@ -1,8 +1,9 @@
-"""One sync round and the loop that repeats it in the background, offline or not.
+"""One sync round, and the loop that keeps a till in sync in the background.
 
 A round pushes the outbox, then follows central's feed until caught up and checks
-the ledger checksum. A cursor central no longer serves starts a paged bootstrap,
-which resumes after a restart and never touches the outbox.
+the ledger checksum. The loop instead keeps a follow stream open, so central's changes
+arrive as they commit, and pushes whenever woken. A cursor central no longer serves
+starts a paged bootstrap, which resumes after a restart and never touches the outbox.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,14 +20,17 @@ import grpc
 
 from edge.storage import changes, outbox
 from edge.storage.database import Database
-from edge.sync.client import SyncClient
+from edge.sync.client import FollowStream, SyncClient
 from kassa.replication.checksum import LedgerSum
+from kassa.sync.v1 import sync_pb2
 
 log = logging.getLogger(__name__)
 
 PUSH_BATCH = 200
 FEED_BATCH = 500
 SNAPSHOT_PAGE = 2000
+RECONNECT_MAX_S = 10.0
+CHECK_EVERY_S = 2.0
 
 Progress = Callable[[int, int], None]
 
@@ -98,15 +103,9 @@ def follow_feed(
             raise RuntimeError("central ended the feed before the caught-up marker")
 
 
-def sync_once(
-    database: Database, client: SyncClient, on_progress: Progress | None = None
-) -> None:
-    """Push every waiting event, follow the feed until caught up, verify the ledger.
-
-    Raises grpc.RpcError when offline, ChecksumMismatch when the ledgers differ.
-    """
-    push_all(database, client)
-    expected = follow_feed(database, client, on_progress)
+def check_ledger(database: Database, expected: LedgerSum) -> None:
+    """Record a full sync if the till's ledger adds up to ``expected``; otherwise raise
+    ChecksumMismatch."""
     held = changes.ledger_checksum(database)
     if held != expected:
         log.error("ledger checksum differs at cursor %d: till %s, central %s",
@@ -115,10 +114,27 @@ def sync_once(
     changes.mark_synced(database, datetime.now(UTC))
 
 
-class SyncLoop:
-    """Runs ``sync_once`` every ``interval_s`` and whenever woken, reporting each outcome.
+def sync_once(
+    database: Database, client: SyncClient, on_progress: Progress | None = None
+) -> None:
+    """Push every waiting event, follow the feed until caught up, verify the ledger.
 
-    Offline, it retries with exponential backoff and jitter, capped at ``interval_s``.
+    Raises grpc.RpcError when offline, ChecksumMismatch when the ledgers differ.
+    """
+    push_all(database, client)
+    check_ledger(database, follow_feed(database, client, on_progress))
+
+
+class SyncLoop:
+    """Keeps the till in sync until ``stop()``: a follow stream applies central's changes
+    as they commit (its own thread, reconnecting with backoff and jitter, resuming from
+    the stored cursor), while the calling thread pushes when woken and every
+    ``interval_s``, retrying with backoff and jitter capped at ``interval_s`` offline.
+
+    The push thread also checks the checksum of the newest caught-up position (at most
+    every ``CHECK_EVERY_S``), never while a push or a batch is being applied. A push that
+    settled after central read that position makes the ledgers differ for a moment; a
+    plain push and catch-up, with the stream held back, tells that from a real mismatch.
     """
 
     def __init__(
@@ -134,44 +150,160 @@ class SyncLoop:
         self._on_status = on_status
         self._interval_s = interval_s
         self._wake = threading.Event()
+        self._retry = threading.Event()
         self._stop = threading.Event()
+        self._apply_lock = threading.Lock()
+        self._state_lock = threading.Lock()
+        self._stream: FollowStream | None = None
+        self._caught_up: tuple[int, LedgerSum] | None = None
+        self._check_at = 0.0
+        self._following = False
+        self._push_error = ""
+        self._follow_error = ""
         self._last_success: datetime | None = None
+        self._reported: SyncStatus | None = None
 
     def wake(self) -> None:
-        """Sync now (after a sale closes) instead of waiting for the next round."""
+        """Push now (after a sale closes), and reconnect now if the stream is down."""
         self._wake.set()
+        self._retry.set()
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        self._retry.set()
+        with self._state_lock:
+            if self._stream is not None:
+                self._stream.cancel()
 
     def run(self) -> None:
-        """Loop until ``stop()``; meant for a background thread."""
+        """Follow and push until ``stop()``; meant for a background thread."""
+        follower = threading.Thread(target=self._follow, name="sync-follow", daemon=True)
+        follower.start()
+        delay = 0.5
+        try:
+            while not self._stop.is_set():
+                self._wake.clear()
+                try:
+                    push_all(self._database, self._client)
+                    self._verify()
+                except (grpc.RpcError, RuntimeError) as exc:
+                    error = _describe(exc)
+                    wait = min(delay, self._interval_s) * random.uniform(0.8, 1.2)
+                    delay = min(delay * 2, self._interval_s)
+                else:
+                    error, wait, delay = "", self._interval_s, 0.5
+                with self._state_lock:
+                    self._push_error = error
+                self._report()
+                if self._caught_up is not None:  # a newer position waits to be checked
+                    wait = min(wait, max(self._check_at - time.monotonic(), 0.05))
+                self._wake.wait(wait)
+        finally:
+            follower.join()
+
+    def _follow(self) -> None:
         delay = 0.5
         while not self._stop.is_set():
-            self._wake.clear()
             try:
-                sync_once(self._database, self._client)
+                self._follow_stream()
             except (grpc.RpcError, RuntimeError) as exc:
-                status = SyncStatus(
-                    online=False,
-                    pending=outbox.pending_count(self._database),
-                    last_success=self._last_success,
-                    error=_describe(exc),
-                )
-                wait = min(delay, self._interval_s) * random.uniform(0.8, 1.2)
-                delay = min(delay * 2, self._interval_s)
+                if self._stop.is_set():
+                    return
+                with self._state_lock:
+                    if self._following:
+                        delay = 0.5
+                    self._following, self._follow_error = False, _describe(exc)
+                log.info("follow stream ended: %s", self._follow_error)
+            self._report()
+            self._retry.wait(delay * random.uniform(0.8, 1.2))
+            self._retry.clear()
+            delay = min(delay * 2, RECONNECT_MAX_S)
+
+    def _follow_stream(self) -> None:
+        """Apply the follow stream until it fails; a resync bootstraps and reopens it."""
+        while not self._stop.is_set():
+            if changes.bootstrap_state(self._database) is not None:
+                with self._apply_lock:
+                    self._caught_up = None
+                    bootstrap(self._database, self._client, None)
+            oldest = outbox.oldest_pending(self._database)
+            age_ms = 0 if oldest is None else int(
+                (datetime.now(UTC) - oldest).total_seconds() * 1000)
+            stream = self._client.follow(
+                changes.cursor(self._database), batch_size=FEED_BATCH,
+                pending=outbox.pending_count(self._database), oldest_pending_ms=max(age_ms, 0),
+            )
+            with self._state_lock:
+                self._stream = stream
+                if self._stop.is_set():
+                    stream.cancel()
+            try:
+                for batch in stream:
+                    if batch.resync_required:
+                        log.warning("central cannot serve cursor %d: bootstrapping",
+                                    changes.cursor(self._database))
+                        changes.start_bootstrap(self._database)
+                        break
+                    self._apply(batch)
+                else:
+                    raise RuntimeError("central ended the follow stream")
+            finally:
+                with self._state_lock:
+                    self._stream = None
+                stream.cancel()
+
+    def _apply(self, batch: sync_pb2.ChangeBatch) -> None:
+        with self._apply_lock:
+            changes.apply_batch(self._database, batch)
+            if batch.caught_up:
+                c = batch.checksum
+                self._caught_up = (batch.cursor, LedgerSum(c.entries, c.points, c.digest_sum))
+        if batch.caught_up:
+            if not self._following:
+                with self._state_lock:
+                    self._following, self._follow_error = True, ""
+            self._wake.set()  # the push thread checks the checksum
+
+    def _verify(self) -> None:
+        """Check the newest caught-up checksum (on the push thread: no push in flight)."""
+        if self._caught_up is None or time.monotonic() < self._check_at:
+            return
+        if not self._apply_lock.acquire(blocking=False):
+            return  # a bootstrap or a batch is being applied: next time
+        self._check_at = time.monotonic() + CHECK_EVERY_S
+        try:
+            if self._caught_up is None:
+                return
+            position, expected = self._caught_up
+            if changes.cursor(self._database) != position:
+                self._caught_up = None
+                return  # later changes are applied: their caught-up marker will follow
+            if changes.ledger_checksum(self._database) == expected:
+                changes.mark_synced(self._database, datetime.now(UTC))
             else:
-                self._last_success = datetime.now(UTC)
-                status = SyncStatus(
-                    online=True,
-                    pending=outbox.pending_count(self._database),
-                    last_success=self._last_success,
-                )
-                wait = self._interval_s
-                delay = 0.5
-            self._on_status(status)
-            self._wake.wait(wait)
+                push_all(self._database, self._client)
+                expected = follow_feed(self._database, self._client)
+                self._caught_up = (changes.cursor(self._database), expected)
+                check_ledger(self._database, expected)  # checked again next round if it raises
+            self._caught_up = None
+        finally:
+            self._apply_lock.release()
+        with self._state_lock:
+            self._last_success = datetime.now(UTC)
+
+    def _report(self) -> None:
+        """Tell ``on_status`` when what it shows has changed."""
+        pending = outbox.pending_count(self._database)
+        with self._state_lock:
+            error = self._push_error or self._follow_error
+            status = SyncStatus(
+                online=self._following and not error, pending=pending,
+                last_success=self._last_success, error=error,
+            )
+            if status != self._reported:
+                self._reported = status
+                self._on_status(status)
 
 
 def _describe(exc: Exception) -> str:

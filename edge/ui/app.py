@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
+from babel.numbers import format_decimal
 from escpos.escpos import Escpos
 from textual import work
 from textual.app import App
@@ -25,6 +26,7 @@ from edge.services.price_tags import PriceTags
 from edge.services.receipts import ReceiptPrinter
 from edge.services.session import TillSession
 from edge.services.till import TillService
+from edge.storage import changes
 from edge.storage.catalog import StoreSettings
 from edge.sync.client import SyncClient
 from edge.sync.runner import SyncLoop, SyncStatus
@@ -38,6 +40,9 @@ from kassa.domain.shift import ShiftTotals, shift_too_long
 
 if TYPE_CHECKING:
     from edge.scanner.reader import ScannerReader
+
+# How often the status line looks at the till database for a bootstrap's progress.
+BOOTSTRAP_POLL_S = 1.0
 
 
 class SyncStatusChanged(Message):
@@ -129,6 +134,7 @@ class TillApp(App[None]):
         self.sale_screen = SaleScreen()
         self.scanner_status: ScannerStatus | None = None
         self.store: StoreSettings | None = None
+        self.bootstrap: changes.Bootstrap | None = None
         self._scanners: ScannerReader | None = None
 
     def on_mount(self) -> None:
@@ -137,6 +143,7 @@ class TillApp(App[None]):
                         exit_on_error=False)
         self.run_worker(self.print_worker.start, thread=True, group="printer",
                         exit_on_error=False)
+        self.set_interval(BOOTSTRAP_POLL_S, self.poll_bootstrap)
         self.start()
 
     def _start_scanners(self) -> None:
@@ -252,8 +259,26 @@ class TillApp(App[None]):
         return _("{store} · till {till} · non-fiscal mode").format(
             store=self.store.name, till=self.config.till_id)
 
+    async def poll_bootstrap(self) -> None:
+        """Read a bootstrap's progress (the sync thread stores it with each page)."""
+        state = await asyncio.to_thread(changes.bootstrap_state, self.service.database)
+        if state != self.bootstrap:
+            self.bootstrap = state
+            self.refresh_status()
+
+    def _bootstrap_text(self, state: changes.Bootstrap) -> str:
+        """'bootstrap 37% (370,000 / 1,000,000)' and what the till can do meanwhile."""
+        language = current_language()
+        progress = _("bootstrap {percent}% ({done} / {total})").format(
+            percent=state.done * 100 // state.total if state.total else 0,
+            done=format_decimal(state.done, locale=language),
+            total=format_decimal(state.total, locale=language) if state.total else "?")
+        return progress + ": " + _("sales work meanwhile; customers, cards and points "
+                                   "are still loading")
+
     def refresh_status(self) -> None:
-        """online/offline · waiting events · printer · cashier · shift."""
+        """online/offline · waiting events · printer · cashier · shift; a bootstrap in
+        progress takes a line of its own above them."""
         status = self.sync_status
         parts = [
             _("● online") if status.online else _("○ offline"),
@@ -271,6 +296,9 @@ class TillApp(App[None]):
                 shift += " " + _("(open over 24 h: close it with a Z report)")
             parts.append(shift)
         text = " · ".join(parts)
+        self.set_class(self.bootstrap is not None, "bootstrapping")
+        if self.bootstrap is not None:
+            text = self._bootstrap_text(self.bootstrap) + "\n" + text
         for screen in self.screen_stack:
             if isinstance(screen, SaleScreen | LoginScreen):
                 screen.show_status(text)

@@ -10,6 +10,8 @@ from edge.sync.runner import sync_once
 from tests.conftest import Chain
 from tests.sync.helpers import CARD, COFFEE, CUSTOMER, MakeTill, sell, spend_event
 
+KOVALENKO_CARD = "2000000000022"  # demo: groups VIP 3% and a one-time birthday 15%
+
 
 def central_cli(chain: Chain, *args: str) -> str:
     done = subprocess.run(
@@ -56,3 +58,22 @@ def test_central_stores_shows_contact_pending_and_lag(chain: Chain, make_till: M
     assert a1[3:] == ["1", "4s", "2", "1"]
     b1 = next(line for line in lines if " B1 " in line).split()
     assert b1[2] == "never"
+
+
+def test_a_one_time_discount_used_in_two_stores_offline_is_listed(
+    chain: Chain, make_till: MakeTill
+) -> None:
+    """Коваленко's birthday 15% is one-time: both stores, offline, gave it; both sales
+    stand and `central overdrafts` lists the second use."""
+    kyiv, lviv = make_till("A1", "kyiv-1"), make_till("B1", "lviv-1")
+    sync_once(kyiv.database, kyiv.client)
+    sync_once(lviv.database, lviv.client)
+    first = sell(kyiv, [COFFEE], KOVALENKO_CARD, tendered=30000)
+    second = sell(lviv, [COFFEE], KOVALENKO_CARD, tendered=30000)
+    assert first.one_time_used == second.one_time_used == ("birthday-15",)
+    sync_once(kyiv.database, kyiv.client)
+    assert central_cli(chain, "overdrafts").strip() == "no overdrafts"
+    sync_once(lviv.database, lviv.client)
+    listed = central_cli(chain, "overdrafts")
+    assert (f"customer c-kovalenko  store lviv-1  one-time discount birthday-15 used again on "
+            f"{second.id}") in listed

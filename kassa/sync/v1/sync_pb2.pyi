@@ -795,6 +795,7 @@ class SubscribeRequest(_message.Message):
     BATCH_SIZE_FIELD_NUMBER: _builtins.int
     PENDING_EVENTS_FIELD_NUMBER: _builtins.int
     OLDEST_PENDING_AGE_MS_FIELD_NUMBER: _builtins.int
+    FOLLOW_FIELD_NUMBER: _builtins.int
     cursor: _builtins.int
     """Position of the last change the till has applied; 0 on first start."""
     batch_size: _builtins.int
@@ -802,6 +803,12 @@ class SubscribeRequest(_message.Message):
     pending_events: _builtins.int
     """Events waiting in the till's outbox and the age of the oldest, for `central stores`."""
     oldest_pending_age_ms: _builtins.int
+    follow: _builtins.bool
+    """Keep the stream open after the caught_up message: central sends each new change
+    as it commits, every message carrying cursor and central_time, and the ones that
+    end a run of changes caught_up with the checksum at their cursor. The stream has
+    no deadline; keepalive finds a dead connection and the till resumes from its cursor.
+    """
     def __init__(
         self,
         *,
@@ -809,10 +816,11 @@ class SubscribeRequest(_message.Message):
         batch_size: _builtins.int = ...,
         pending_events: _builtins.int = ...,
         oldest_pending_age_ms: _builtins.int = ...,
+        follow: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["batch_size", b"batch_size", "cursor", b"cursor", "oldest_pending_age_ms", b"oldest_pending_age_ms", "pending_events", b"pending_events"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["batch_size", b"batch_size", "cursor", b"cursor", "follow", b"follow", "oldest_pending_age_ms", b"oldest_pending_age_ms", "pending_events", b"pending_events"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
