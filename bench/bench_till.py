@@ -3,7 +3,7 @@
 Usage: python bench/bench_till.py [--products 100000] [--customers 1000000] [--repeat 2000]
 
 Builds a till database in a temporary folder (100,000 products, 1,000,000 customers
-with cards and phones), then measures, on this machine:
+with cards and phones, the demo chain's pricing programs), then measures, on this machine:
 - customer lookup by card and by phone (service call, p50/p99);
 - a scanned code to the line in the open receipt, saved to disk (service call, p50/p95);
 - a scanned code typed into the running Textual app to the line on screen (Pilot, p50/p95);
@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DEMO_PROGRAMS = ROOT / "central" / "demo_programs.json"
 sys.path.insert(0, str(ROOT))
 
 from edge.services.session import TillSession  # noqa: E402
@@ -57,10 +58,18 @@ def build(path: Path, products: int, customers: int) -> None:
                     currency="UAH",
                     currency_sign="грн",
                     weight_label_prefixes=["21"],
+                    cash_step=10,
+                ),
+            ),
+            # The demo chain's programs: every scan re-prices the receipt with them.
+            sync_pb2.Change(
+                seq=2,
+                pricing_programs=sync_pb2.PricingPrograms(
+                    id="chain", version=1, json=DEMO_PROGRAMS.read_text(encoding="utf-8")
                 ),
             ),
             sync_pb2.Change(
-                seq=2,
+                seq=3,
                 cashier=sync_pb2.Cashier(
                     id="c1",
                     name="Bench",
