@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO := var/demo
 DEMO_ADDR ?= 127.0.0.1:50651
 
-.PHONY: run test lint venv demo bench proto messages clean
+.PHONY: run test lint venv demo bench proto messages clean pg
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -31,7 +31,16 @@ run: demo
 	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/edge --config $(DEMO)/edge.toml
 
-test: venv
+# The tests start their own PostgreSQL server (tests/postgres): install Debian's server
+# package when it is missing, without the default cluster it would otherwise start.
+pg:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || { \
+		echo "installing the PostgreSQL server for the tests (Debian package postgresql)"; \
+		mkdir -p /etc/postgresql-common; \
+		echo "create_main_cluster = false" >> /etc/postgresql-common/createcluster.conf; \
+		apt-get update -q && apt-get install -y -q --no-install-recommends postgresql; }
+
+test: venv pg
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports

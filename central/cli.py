@@ -14,14 +14,14 @@ from central.server import ServerTls, serve
 from central.storage import reports
 from central.storage.catalog import parse_catalog_file, parse_customers_file
 from central.storage.customers import CustomerRefused
+from central.storage.open import open_storage
 from central.storage.pricing import parse_terms_file
-from central.storage.sqlite import SqliteStorage
 from kassa.domain.pricing import InputError
+
+DB_HELP = "SQLite database file, or a postgresql://user@host/database URL"
 
 
 def _serve(args: argparse.Namespace) -> int:
-    db_path = Path(args.db)
-
     def ready(port: int) -> None:
         # Tests and scripts read this line to learn the port when --listen ends in :0.
         print(f"central listening on port {port}", flush=True)
@@ -35,12 +35,12 @@ def _serve(args: argparse.Namespace) -> int:
     tls = ServerTls(
         Path(args.tls_cert), Path(args.tls_key), Path(args.client_ca) if args.client_ca else None
     ) if args.tls_cert else None
-    asyncio.run(serve(lambda: SqliteStorage(db_path), args.listen, ready, tls))
+    asyncio.run(serve(lambda: open_storage(args.db), args.listen, ready, tls))
     return 0
 
 
 def _stores(args: argparse.Namespace) -> int:
-    storage = SqliteStorage(Path(args.db))
+    storage = open_storage(args.db)
     try:
         rows = reports.tills(storage.db.conn)
     finally:
@@ -55,7 +55,7 @@ def _stores(args: argparse.Namespace) -> int:
 
 
 def _overdrafts(args: argparse.Namespace) -> int:
-    storage = SqliteStorage(Path(args.db))
+    storage = open_storage(args.db)
     try:
         rows = reports.overdrafts(storage.db.conn)
         reused = reports.one_time_overuses(storage.db.conn)
@@ -74,7 +74,7 @@ def _overdrafts(args: argparse.Namespace) -> int:
 
 
 def _compact(args: argparse.Namespace) -> int:
-    storage = SqliteStorage(Path(args.db))
+    storage = open_storage(args.db)
     try:
         removed = storage.compact_feed(args.through)
     finally:
@@ -93,7 +93,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _enrol(args: argparse.Namespace) -> int:
-    storage = SqliteStorage(Path(args.db))
+    storage = open_storage(args.db)
     try:
         token = enrol(storage, args.till, args.store)
     except ValueError as exc:
@@ -106,7 +106,7 @@ def _enrol(args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
-    storage = SqliteStorage(Path(args.db))
+    storage = open_storage(args.db)
     try:
         found = storage.revoke_till(args.till)
     finally:
@@ -124,7 +124,7 @@ def _read_input(name: str) -> str:
 
 
 def _load_programs(args: argparse.Namespace) -> int:
-    storage = SqliteStorage(Path(args.db))
+    storage = open_storage(args.db)
     try:
         stored = storage.put_pricing_programs(_read_input(args.file))
     except (InputError, OSError, UnicodeDecodeError) as exc:
@@ -137,7 +137,7 @@ def _load_programs(args: argparse.Namespace) -> int:
 
 
 def _load_terms(args: argparse.Namespace) -> int:
-    storage = SqliteStorage(Path(args.db))
+    storage = open_storage(args.db)
     try:
         terms = parse_terms_file(_read_input(args.file))
         storage.load_customer_terms(terms)
@@ -151,7 +151,7 @@ def _load_terms(args: argparse.Namespace) -> int:
 
 
 def _load_catalog(args: argparse.Namespace) -> int:
-    storage = SqliteStorage(Path(args.db))
+    storage = open_storage(args.db)
     try:
         loaded = parse_catalog_file(_read_input(args.file))
         storage.load_catalog(loaded)
@@ -165,7 +165,7 @@ def _load_catalog(args: argparse.Namespace) -> int:
 
 
 def _load_customers(args: argparse.Namespace) -> int:
-    storage = SqliteStorage(Path(args.db))
+    storage = open_storage(args.db)
     try:
         rows = parse_customers_file(_read_input(args.file), args.region)
         storage.load_customers(rows)
@@ -179,7 +179,7 @@ def _load_customers(args: argparse.Namespace) -> int:
 
 
 def _delete_customer(args: argparse.Namespace) -> int:
-    storage = SqliteStorage(Path(args.db))
+    storage = open_storage(args.db)
     try:
         storage.delete_customer(args.customer)
     except CustomerRefused as exc:
@@ -192,7 +192,7 @@ def _delete_customer(args: argparse.Namespace) -> int:
 
 
 def _merge_customers(args: argparse.Namespace) -> int:
-    storage = SqliteStorage(Path(args.db))
+    storage = open_storage(args.db)
     try:
         moved = storage.merge_customers(args.survivor, args.gone)
     except CustomerRefused as exc:
@@ -210,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     p = commands.add_parser("serve", help="run the gRPC server")
-    p.add_argument("--db", required=True, help="SQLite database file")
+    p.add_argument("--db", required=True, help=DB_HELP)
     p.add_argument("--listen", default="127.0.0.1:50651", help="host:port (port 0: any)")
     p.add_argument("--tls-cert", help="certificate chain (PEM); without it: plaintext")
     p.add_argument("--tls-key", help="private key of the certificate (PEM)")
@@ -219,26 +219,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_serve)
 
     p = commands.add_parser("stores", help="per till: last contact, pending events, lag")
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", required=True, help=DB_HELP)
     p.set_defaults(func=_stores)
 
     p = commands.add_parser("overdrafts", help="points spent twice offline (balances < 0)")
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", required=True, help=DB_HELP)
     p.set_defaults(func=_overdrafts)
 
     p = commands.add_parser("compact-feed", help="forget feed changes up to a position")
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", required=True, help=DB_HELP)
     p.add_argument("--through", type=int, required=True)
     p.set_defaults(func=_compact)
 
     p = commands.add_parser("load-catalog", help="check and store categories and products")
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", required=True, help=DB_HELP)
     p.add_argument("file", help='JSON {"categories": [...], "products": [...]} as docs/sync.md '
                                 'describes; - for stdin')
     p.set_defaults(func=_load_catalog)
 
     p = commands.add_parser("load-customers", help="check and store customers and their cards")
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", required=True, help=DB_HELP)
     p.add_argument("--region", default="UA",
                    help="region of phones typed without a country code (default UA)")
     p.add_argument("file", help="JSON list of customers as docs/sync.md describes; - for stdin")
@@ -246,25 +246,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("load-programs",
                             help="check and store the chain's pricing programs (JSON)")
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", required=True, help=DB_HELP)
     p.add_argument("file", help="programs JSON as docs/pricing.md describes; - for stdin")
     p.set_defaults(func=_load_programs)
 
     p = commands.add_parser("load-terms", help="set customers' groups, price lists, discounts")
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", required=True, help=DB_HELP)
     p.add_argument("file", help='JSON list of {"customer_id", "groups", "price_list", '
                                 '"discounts"}; - for stdin')
     p.set_defaults(func=_load_terms)
 
     p = commands.add_parser("delete-customer",
                             help="anonymise a customer (personal data erased, ledger kept)")
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", required=True, help=DB_HELP)
     p.add_argument("customer", help="customer id")
     p.set_defaults(func=_delete_customer)
 
     p = commands.add_parser("merge-customers",
                             help="merge a duplicate customer into the one that stays")
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", required=True, help=DB_HELP)
     p.add_argument("survivor", help="id of the customer that stays")
     p.add_argument("gone", help="id of the duplicate: its cards, points and purchases move")
     p.set_defaults(func=_merge_customers)
@@ -275,13 +275,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_demo)
 
     p = commands.add_parser("enrol-till", help="enrol a till; prints its secret token")
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", required=True, help=DB_HELP)
     p.add_argument("--store", required=True)
     p.add_argument("--till", required=True)
     p.set_defaults(func=_enrol)
 
     p = commands.add_parser("revoke-till", help="revoke a till's credential")
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", required=True, help=DB_HELP)
     p.add_argument("--till", required=True)
     p.set_defaults(func=_revoke)
     return parser

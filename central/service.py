@@ -283,12 +283,12 @@ class SyncServicer:
             log.warning("till %s: malformed snapshot key %r", till.till_id, request.after)
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "malformed snapshot page key")
         limit = min(request.limit or MAX_SNAPSHOT_PAGE, MAX_SNAPSHOT_PAGE)
-        page = await self._run(lambda: self._storage.snapshot_page(request.after, limit))
+        found = await self._run(lambda: self._storage.snapshot_page(request.after, limit))
         if not request.after:
             await self._run(lambda: self._storage.record_contact(till, None))
-        return sync_pb2.SnapshotPage(
-            changes=page.changes, next=page.next_key, cursor=page.cursor, total=page.total
-        )
+        page = found.page
+        page.cursor, page.total = found.cursor, found.total
+        return page
 
     def end_follows(self) -> None:
         """End every following stream (central is stopping); tills resume elsewhere or later."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -27,13 +28,21 @@ class PushOutcome:
 
 @dataclass(frozen=True)
 class SnapshotSlice:
-    """One page of the snapshot: entities, the key after the last one (empty: done),
-    the feed position read before the page, and the entity count (first page only)."""
+    """One page of the snapshot: the reply holding its entities and the key after the
+    last one (empty: done; built in place, as copying it costs more than building it), the
+    feed position read before the page, and the entity count (first page only)."""
 
-    changes: list[sync_pb2.Change]
-    next_key: str
+    page: sync_pb2.SnapshotPage
     cursor: int
     total: int
+
+    @property
+    def changes(self) -> Sequence[sync_pb2.Change]:
+        return self.page.changes
+
+    @property
+    def next_key(self) -> str:
+        return self.page.next
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,14 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC
 from typing import Any
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from central.storage import customers, merges, pricing
 from central.storage.base import TillIdentity
 from central.storage.feed import FeedBuffer
+from central.storage.times import ts
 from kassa.replication.hlc import Stamp
 from kassa.sync.v1 import sync_pb2
 
@@ -45,10 +44,6 @@ class Tx:
     event: sync_pb2.Event
     stamp: Stamp
     now: str
-
-
-def ts(stamp: Timestamp) -> str:
-    return stamp.ToDatetime(tzinfo=UTC).isoformat()
 
 
 def _exists(conn: sqlite3.Connection, table: str, key: str) -> bool:
@@ -168,7 +163,11 @@ def _optional_ts(message: Message, name: str) -> str | None:
 
 
 def _list(values: Iterable[str]) -> str:
-    return json.dumps(list(values), ensure_ascii=False)
+    listed = list(values)
+    return json.dumps(listed, ensure_ascii=False) if listed else "[]"
+
+
+_METHOD_NAMES = {v.number: v.name.lower() for v in sync_pb2.Payment.Method.DESCRIPTOR.values}
 
 
 def check_sale(sale: sync_pb2.SaleClosed) -> None:
@@ -190,8 +189,13 @@ def receipt_row(sale: sync_pb2.SaleClosed, till: TillIdentity, event_id: str) ->
 
 
 def payment_rows(owner_id: str, payments: Iterable[sync_pb2.Payment]) -> list[tuple[Any, ...]]:
-    return [(owner_id, sync_pb2.Payment.Method.Name(p.method).lower(), p.amount)
+    return [(owner_id, _METHOD_NAMES.get(p.method) or _method_name(p.method), p.amount)
             for p in payments]
+
+
+def _method_name(number: sync_pb2.Payment.Method.ValueType) -> str:
+    """The name of a method this central does not list (raises ValueError, as before)."""
+    return sync_pb2.Payment.Method.Name(number).lower()
 
 
 def line_rows(sale: sync_pb2.SaleClosed) -> list[tuple[Any, ...]]:
@@ -199,11 +203,14 @@ def line_rows(sale: sync_pb2.SaleClosed) -> list[tuple[Any, ...]]:
     return [
         (sale.receipt_id, ln.line_no, ln.product_id, ln.barcode, ln.name, ln.quantity_milli,
          ln.unit_price, ln.total, ln.base_total, ln.vat_rate_bp, ln.points_spent,
-         ln.points_earned,
-         json.dumps([{f.name: v for f, v in d.ListFields()} for d in ln.discounts],
-                    ensure_ascii=False))
+         ln.points_earned, _discounts(ln.discounts))
         for ln in sale.lines
     ]
+
+
+def _discounts(discounts: Iterable[Message]) -> str:
+    listed = [{f.name: v for f, v in d.ListFields()} for d in discounts]
+    return json.dumps(listed, ensure_ascii=False) if listed else "[]"
 
 
 def ledger_row(entry: sync_pb2.LedgerEntry) -> tuple[Any, ...]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from central.storage import customers
 from central.storage.feed import FeedBuffer
+from central.storage.times import ts
 from kassa.domain.pricing import InputError, PersonalDiscount, Programs, decode, encode
 from kassa.domain.pricing.errors import check_unique
 from kassa.sync.v1 import sync_pb2
@@ -156,8 +158,13 @@ def put_terms(
 def purchase_row(purchase: sync_pb2.CustomerPurchase) -> tuple[object, ...]:
     """The ``customer_purchases`` row of a purchase fact (``PURCHASE_SQL``)."""
     return (purchase.id, purchase.customer_id, purchase.store_id,
-            purchase.at.ToDatetime(tzinfo=UTC).isoformat(), purchase.amount,
-            _dump(list(purchase.one_time_used)), _dump(list(purchase.one_time_restored)))
+            ts(purchase.at), purchase.amount,
+            _dump_ids(purchase.one_time_used), _dump_ids(purchase.one_time_restored))
+
+
+def _dump_ids(ids: Iterable[str]) -> str:
+    listed = list(ids)
+    return _dump(listed) if listed else "[]"
 
 
 PURCHASE_SQL = (

@@ -1,4 +1,5 @@
-"""Central's schema, in SQL that SQLite and PostgreSQL both accept (bar the change id)."""
+"""Central's schema, in SQL that SQLite and PostgreSQL both accept, bar the change id and
+BLOB columns, which central/storage/postgres.py writes as BIGINT and BYTEA there."""
 
 from __future__ import annotations
 

@@ -35,6 +35,28 @@ def _now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+def _runs(
+    events: list[sync_pb2.Event], seen: dict[str, str]
+) -> Iterator[tuple[list[sync_pb2.Event], bool]]:
+    """The batch in order as maximal runs of events that may go in bulk (new sales with
+    an id not seen before, in or before the batch, and no one-time discount, whose
+    second use is recorded event by event) and runs of the others: (run, in bulk)."""
+    ids: set[str] = set()
+    run: list[sync_pb2.Event] = []
+    in_bulk = True
+    for event in events:
+        fits = bool(event.id) and event.id not in seen and event.id not in ids and (
+            event.WhichOneof("body") == "sale_closed" and not event.sale_closed.one_time_used)
+        ids.add(event.id)
+        if run and fits != in_bulk:
+            yield run, in_bulk
+            run = []
+        run.append(event)
+        in_bulk = fits
+    if run:
+        yield run, in_bulk
+
+
 class SqliteStorage:
     """CentralStorage on SQLite, plus the HQ-side writes (stores, catalog, customers)."""
 
@@ -223,73 +245,73 @@ class SqliteStorage:
     # --- sync -------------------------------------------------------------------------
 
     def apply_events(self, till: TillIdentity, events: list[sync_pb2.Event]) -> PushOutcome:
-        """Apply a batch in one transaction: new sales in bulk (central/storage/bulk.py)
-        when they all check out, otherwise each event in its own savepoint.
+        """Apply a batch in one transaction: each run of new sales in bulk
+        (central/storage/bulk.py) when it all checks out, every other event (and a run
+        that does not check out) in its own savepoint.
 
         A constraint an event breaks (an id of a receipt or ledger entry stored before)
         rejects that event only.
         """
         now = datetime.now(UTC).isoformat()
+        outcome = PushOutcome()
         with self._feed_write() as (conn, buffer):
             seen = self._seen_hashes(conn, [e.id for e in events])
-            if self._apply_in_bulk(conn, till, buffer, events, seen, now):
-                return PushOutcome(acknowledged=[e.id for e in events], clock=self._clock)
-            outcome = PushOutcome()
-            for event in events:
-                conn.execute("SAVEPOINT event")
-                mark = buffer.mark()
-                try:
-                    self._apply_event(conn, till, buffer, event, seen, now)
-                except (EventRejected, sqlite3.IntegrityError) as exc:
-                    conn.execute("ROLLBACK TO SAVEPOINT event")
-                    buffer.rollback(mark)
-                    reason = str(exc) if isinstance(exc, EventRejected) else (
-                        f"event {event.id} repeats a stored fact: {exc}")
-                    outcome.rejected.append((event.id, reason))
-                else:
-                    outcome.acknowledged.append(event.id)
-                conn.execute("RELEASE SAVEPOINT event")
+            for run, in_bulk in _runs(events, seen):
+                if in_bulk and self._apply_in_bulk(conn, till, buffer, run, seen, now):
+                    outcome.acknowledged += [e.id for e in run]
+                    continue
+                for event in run:
+                    conn.execute("SAVEPOINT event")
+                    mark = buffer.mark()
+                    try:
+                        self._apply_event(conn, till, buffer, event, seen, now)
+                    except (EventRejected, sqlite3.IntegrityError) as exc:
+                        conn.execute("ROLLBACK TO SAVEPOINT event")
+                        buffer.rollback(mark)
+                        reason = str(exc) if isinstance(exc, EventRejected) else (
+                            f"event {event.id} repeats a stored fact: {exc}")
+                        outcome.rejected.append((event.id, reason))
+                    else:
+                        outcome.acknowledged.append(event.id)
+                    conn.execute("RELEASE SAVEPOINT event")
         outcome.clock = self._clock
         return outcome
 
     def _apply_in_bulk(
         self, conn: sqlite3.Connection, till: TillIdentity, buffer: FeedBuffer,
-        events: list[sync_pb2.Event], seen: dict[str, str], now: str,
+        sales: list[sync_pb2.Event], seen: dict[str, str], now: str,
     ) -> bool:
-        """True when the whole batch (new sales only) was applied by the fast path."""
-        if seen or len({e.id for e in events}) != len(events) or not all(
-            e.id and e.WhichOneof("body") == "sale_closed" for e in events
-        ):
-            return False
-        if merges.names_merged(conn, (e.sale_closed.customer_id for e in events)):
+        """True when the run of new sales was applied by the fast path (and added to
+        ``seen``); False, nothing changed, when it must go event by event."""
+        if merges.names_merged(conn, (e.sale_closed.customer_id for e in sales)):
             return False  # event by event: those sales are redirected to the survivor
-        if any(e.sale_closed.one_time_used for e in events):
-            return False  # event by event: a one-time discount used twice is recorded
-        sales = []
-        for event in events:
+        checked = []
+        now_ms = _now_ms()
+        for event in sales:
             digest = content_hash(event)
             if event.content_hash and event.content_hash != digest:
                 return False
-            sales.append((event, digest, self._stamp(event)))
+            checked.append((event, digest, self._stamp(event, now_ms)))
         conn.execute("SAVEPOINT bulk")
         mark = buffer.mark()
         try:
-            bulk.apply_sales(conn, till, buffer, sales, now)
+            bulk.apply_sales(conn, till, buffer, checked, now)
         except (EventRejected, sqlite3.IntegrityError):
             conn.execute("ROLLBACK TO SAVEPOINT bulk")
             conn.execute("RELEASE SAVEPOINT bulk")
             buffer.rollback(mark)
             return False
         conn.execute("RELEASE SAVEPOINT bulk")
+        seen.update((event.id, digest) for event, digest, _ in checked)
         return True
 
-    def _stamp(self, event: sync_pb2.Event) -> Stamp:
+    def _stamp(self, event: sync_pb2.Event, now_ms: int) -> Stamp:
         """The event's HLC stamp, bounded; central's clock moves past it."""
         stamp = Stamp(event.hlc.wall_ms, event.hlc.logical)
         if stamp == hlc.ZERO:  # pushed by a till older than HLC stamps
             stamp = Stamp(event.created_at.ToMilliseconds())
-        stamp = hlc.bound(stamp, _now_ms())
-        self._clock = hlc.receive(self._clock, stamp, _now_ms())
+        stamp = hlc.bound(stamp, now_ms)
+        self._clock = hlc.receive(self._clock, stamp, now_ms)
         return stamp
 
     @staticmethod
@@ -322,7 +344,7 @@ class SqliteStorage:
         applier = APPLIERS.get(kind or "")
         if applier is None:
             raise EventRejected(f"event {event.id} has no body this central knows")
-        stamp = self._stamp(event)
+        stamp = self._stamp(event, _now_ms())
         conn.execute(
             "INSERT INTO events (id, store_id, till_id, content_hash, received_at, hlc) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -340,8 +362,8 @@ class SqliteStorage:
     def snapshot_page(self, after: str, limit: int) -> SnapshotSlice:
         conn = self.db.conn
         cursor = feed.read_position(conn).head
-        changes, next_key = snapshot.page(conn, after, limit)
-        return SnapshotSlice(changes, next_key, cursor, 0 if after else snapshot.total(conn))
+        page = snapshot.page(conn, after, limit)
+        return SnapshotSlice(page, cursor, 0 if after else snapshot.total(conn))
 
     # --- reads for HQ and tests ---------------------------------------------------------
 

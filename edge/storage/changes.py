@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import groupby
+from operator import attrgetter, methodcaller
+from typing import Any
 
 import sqlite_utils
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -78,11 +81,12 @@ def apply_batch(database: Database, batch: sync_pb2.ChangeBatch) -> int:
 def _apply_after(
     db: sqlite_utils.Database, position: int, changes: Sequence[sync_pb2.Change]
 ) -> int:
+    fresh = []
     for change in changes:
-        if change.seq <= position:
-            continue
-        _apply(db, change)
-        position = change.seq
+        if change.seq > position:
+            fresh.append(change)
+            position = change.seq
+    _apply(db.conn, fresh)
     return position
 
 
@@ -136,13 +140,7 @@ def apply_snapshot_page(database: Database, page: sync_pb2.SnapshotPage) -> Boot
     """Apply one snapshot page with the bootstrap's progress; after the last page the
     cursor becomes the feed position of the first page. Returns the state, None when done."""
     with database.write() as db:
-        entries = []
-        for change in page.changes:
-            if change.WhichOneof("entity") == "ledger_entry":
-                entries.append(change.ledger_entry)
-            else:
-                _apply(db, change)
-        hold_ledger_entries(db.conn, entries)
+        _apply(db.conn, page.changes)
         first = _get(database, BOOTSTRAP_CURSOR_KEY)
         start = page.cursor if first is None else min(int(first), page.cursor)
         done = int(_get(database, BOOTSTRAP_DONE_KEY) or 0) + len(page.changes)
@@ -203,142 +201,192 @@ def checksum_replace(
 
 
 def hold_ledger_entries(conn: sqlite3.Connection, entries: Sequence[sync_pb2.LedgerEntry]) -> None:
-    """Hold central's ledger entries (``insert_ledger_entry``) and count them in the
-    running checksum: a new one joins it (an entry this till made is held from the
-    transaction that queued its event, so a new one is never unsent); one held already
-    (this till's own coming back, or a replay) counts once, re-pointed if central's
-    customer differs."""
-    held = {i: (c, p) for i, c, p in outbox.held_rows(conn, {e.id for e in entries})}
+    """Hold central's ledger entries once each, keyed by id, with their lots, and count
+    them in the running checksum. Central's customer wins: an entry held already (this
+    till's own coming back, or a replay) counts once, re-pointed if the customer differs.
+    A new one joins the checksum (this till's own are held from the transaction that
+    queued their event, so a new one is never unsent)."""
+    rows = [
+        (e.id, e.customer_id, e.points, e.receipt_id, e.store_id, *_time(e.created_at),
+         e.reason, e.lot_id,
+         *(_time(e.lot_earned_at) if e.HasField("lot_earned_at") else _NO_TIME),
+         *(_time(e.lot_available_at) if e.HasField("lot_available_at") else _NO_TIME),
+         *(_time(e.lot_expires_at) if e.HasField("lot_expires_at") else _NO_TIME))
+        for e in entries
+    ]
+    held = {i: (c, p) for i, c, p in outbox.held_rows(conn, {row[0] for row in rows})}
     fresh: list[LedgerRow] = []
     moved_from: list[LedgerRow] = []
     moved_to: list[LedgerRow] = []
-    for e in entries:
-        insert_ledger_entry(conn, e)
-        old = held.get(e.id)
+    for row in rows:
+        entry_id, customer_id, points = row[0], row[1], row[2]
+        old = held.get(entry_id)
         if old is None:
-            fresh.append((e.id, e.customer_id, e.points))
-            held[e.id] = (e.customer_id, e.points)
-        elif old[0] != e.customer_id:
-            moved_from.append((e.id, *old))
-            moved_to.append((e.id, e.customer_id, old[1]))
-            held[e.id] = (e.customer_id, old[1])
+            fresh.append((entry_id, customer_id, points))
+            held[entry_id] = (customer_id, points)
+        elif old[0] != customer_id:
+            moved_from.append((entry_id, *old))
+            moved_to.append((entry_id, customer_id, old[1]))
+            held[entry_id] = (customer_id, old[1])
+    conn.executemany(
+        "INSERT INTO ledger_entries (id, customer_id, points, receipt_id, store_id,"
+        " created_at, reason, lot_id, lot_earned_at, lot_available_at, lot_expires_at)"
+        f" VALUES (?, ?, ?, ?, ?, {_ISO}, ?, ?, {_ISO}, {_ISO}, {_ISO})"
+        " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id",
+        rows,
+    )
     if fresh:
         outbox.count_in(conn, (), fresh)
     checksum_replace(conn, moved_from, moved_to)
 
 
-def _apply(db: sqlite_utils.Database, change: sync_pb2.Change) -> None:
-    kind = change.WhichOneof("entity")
-    conn = db.conn
-    if kind == "product":
-        _apply_product(conn, change.product)
-    elif kind == "customer":
-        _apply_customer(conn, change.customer)
-    elif kind == "customer_merged":
-        _apply_merge(conn, change.customer_merged)
-    elif kind == "card":
-        k = change.card
-        conn.execute(
-            "INSERT OR REPLACE INTO cards (barcode, customer_id, blocked) VALUES (?, ?, ?)",
-            (k.barcode, k.customer_id, k.blocked),
-        )
-    elif kind == "ledger_entry":
-        hold_ledger_entries(conn, [change.ledger_entry])
-    elif kind == "pricing_programs":
-        g = change.pricing_programs
-        conn.execute(
-            "INSERT OR REPLACE INTO pricing_programs (version, id, json) VALUES (?, ?, ?)",
-            (g.version, g.id, g.json),
-        )
-    elif kind == "customer_terms":
-        t = change.customer_terms
-        conn.execute(
-            "INSERT OR REPLACE INTO customer_terms (customer_id, groups, price_list,"
-            " discounts_json) VALUES (?, ?, ?, ?)",
-            (t.customer_id, ",".join(t.groups), t.price_list, t.discounts_json or "[]"),
-        )
-    elif kind == "customer_purchase":
-        insert_purchase(conn, change.customer_purchase)
-    elif kind == "store":
-        s = change.store
-        conn.execute(
-            "INSERT OR REPLACE INTO stores (id, name, time_zone, phone_region, currency,"
-            " currency_sign, weight_label_prefixes, card_prefixes, receipt_barcode_prefix,"
-            " receipt_language, cash_step, offline_points_cap, offline_points_budget)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (s.id, s.name, s.time_zone, s.phone_region, s.currency, s.currency_sign,
-             ",".join(s.weight_label_prefixes), ",".join(s.card_prefixes),
-             s.receipt_barcode_prefix, s.receipt_language, max(1, s.cash_step),
-             s.offline_points_cap, s.offline_points_budget),
-        )
-    elif kind == "category":
-        cat = change.category
-        conn.execute(
-            "INSERT OR REPLACE INTO categories (id, name, parent_id, min_age, no_sale_from,"
-            " no_sale_to) VALUES (?, ?, ?, ?, ?, ?)",
-            (cat.id, cat.name, cat.parent_id, cat.min_age, cat.no_sale_from, cat.no_sale_to),
-        )
-    elif kind == "cashier":
-        person = change.cashier
-        conn.execute(
-            "INSERT OR REPLACE INTO cashiers (id, name, pin_hash, role, active)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (person.id, person.name, person.pin_hash,
-             sync_pb2.Cashier.Role.Name(person.role).lower(), person.active),
-        )
-    else:
-        # A newer central may send kinds this till does not know yet: skip, never block.
-        log.warning("change %d carries no entity this till knows; skipped", change.seq)
+def _apply(conn: sqlite3.Connection, changes: Iterable[sync_pb2.Change]) -> None:
+    """Apply changes in order, each run of one kind with one statement per table."""
+    for kind, run in groupby(changes, methodcaller("WhichOneof", "entity")):
+        apply = _APPLIERS.get(kind) if kind else None
+        if apply is None:
+            # A newer central may send kinds this till does not know yet: skip, never block.
+            for change in run:
+                log.warning("change %d carries no entity this till knows; skipped", change.seq)
+        else:
+            apply(conn, list(map(attrgetter(kind), run)))
 
 
-def _apply_product(conn: sqlite3.Connection, p: sync_pb2.Product) -> None:
-    """Store a product with its scheduled prices; when the price in effect now changes,
+def _apply_products(conn: sqlite3.Connection, products: Sequence[sync_pb2.Product]) -> None:
+    """Store products with their scheduled prices (one that comes twice, in turn)."""
+    distinct: dict[str, sync_pb2.Product] = {}
+    for p in products:
+        if p.id in distinct:
+            _store_products(conn, list(distinct.values()))
+            distinct = {}
+        distinct[p.id] = p
+    _store_products(conn, list(distinct.values()))
+
+
+def _store_products(conn: sqlite3.Connection, products: Sequence[sync_pb2.Product]) -> None:
+    """Store products of distinct ids; for those whose price in effect now changes,
     record the old one and when (L12 tags; prices_changed_between)."""
     now = datetime.now(UTC)
-    old = _price_now(conn, p.id, now)
-    conn.execute(
+    ids = [(p.id,) for p in products]
+    old = _prices_now(conn, [p.id for p in products], now)
+    conn.executemany(
         "INSERT OR REPLACE INTO products (id, name, article, category, price, weighted, active,"
         " plu, vat_rate_bp, search_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (p.id, p.name, p.article, p.category, p.price, p.weighted, p.active, p.plu,
-         p.vat_rate_bp, search_key(p.name)),
+        [(p.id, p.name, p.article, p.category, p.price, p.weighted, p.active, p.plu,
+          p.vat_rate_bp, search_key(p.name)) for p in products],
     )
-    conn.execute("DELETE FROM product_barcodes WHERE product_id = ?", (p.id,))
+    conn.executemany("DELETE FROM product_barcodes WHERE product_id = ?", ids)
     conn.executemany(
         "INSERT OR REPLACE INTO product_barcodes (barcode, product_id) VALUES (?, ?)",
-        [(code, p.id) for code in p.barcodes],
+        [(code, p.id) for p in products for code in p.barcodes],
     )
-    conn.execute("DELETE FROM product_scheduled_prices WHERE product_id = ?", (p.id,))
+    conn.executemany("DELETE FROM product_scheduled_prices WHERE product_id = ?", ids)
     conn.executemany(
         "INSERT OR REPLACE INTO product_scheduled_prices (product_id, effective_ms, price)"
         " VALUES (?, ?, ?)",
-        [(p.id, s.effective_from.ToMilliseconds(), s.price) for s in p.scheduled_prices],
+        [(p.id, s.effective_from.ToMilliseconds(), s.price)
+         for p in products for s in p.scheduled_prices],
     )
-    if old is not None and old != _price_now(conn, p.id, now):
-        conn.execute(
+    if old:
+        new = _prices_now(conn, list(old), now)
+        conn.executemany(
             "INSERT OR REPLACE INTO product_prices (product_id, old_price, changed_at)"
             " VALUES (?, ?, ?)",
-            (p.id, old, now.isoformat()),
+            [(i, price, now.isoformat()) for i, price in old.items() if new[i] != price],
         )
 
 
-def _price_now(conn: sqlite3.Connection, product_id: str, now: datetime) -> int | None:
-    """A stored product's price in effect at ``now``; None for a product not held yet."""
-    row = conn.execute(
-        f"SELECT {PRICE_AT} FROM products p WHERE p.id = ?", (epoch_ms(now), product_id)
-    ).fetchone()
-    return None if row is None else int(row[0])
+def _prices_now(conn: sqlite3.Connection, ids: Sequence[str], now: datetime) -> dict[str, int]:
+    """The price in effect at ``now`` of the stored products among ``ids``."""
+    prices: dict[str, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        prices.update(conn.execute(
+            f"SELECT p.id, {PRICE_AT} FROM products p WHERE p.id IN ({marks})",
+            (epoch_ms(now), *chunk),
+        ).fetchall())
+    return prices
 
 
-def _apply_customer(conn: sqlite3.Connection, c: sync_pb2.Customer) -> None:
-    """Store a customer; a deleted one arrives with its personal data erased (so no phone
+def _apply_customers(conn: sqlite3.Connection, customers: Sequence[sync_pb2.Customer]) -> None:
+    """Store customers; a deleted one arrives with its personal data erased (so no phone
     finds them; central blocked their cards) and loses its terms."""
-    conn.execute(
+    conn.executemany(
         "INSERT OR REPLACE INTO customers (id, surname, first_name, patronymic, phone, email)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (c.id, c.surname, c.first_name, c.patronymic, c.phone, c.email),
+        [(c.id, c.surname, c.first_name, c.patronymic, c.phone, c.email) for c in customers],
     )
-    if c.deleted:
-        conn.execute("DELETE FROM customer_terms WHERE customer_id = ?", (c.id,))
+    conn.executemany("DELETE FROM customer_terms WHERE customer_id = ?",
+                     [(c.id,) for c in customers if c.deleted])
+
+
+def _apply_cards(conn: sqlite3.Connection, cards: Sequence[sync_pb2.Card]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO cards (barcode, customer_id, blocked) VALUES (?, ?, ?)",
+        [(k.barcode, k.customer_id, k.blocked) for k in cards],
+    )
+
+
+def _apply_programs(conn: sqlite3.Connection, sets: Sequence[sync_pb2.PricingPrograms]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO pricing_programs (version, id, json) VALUES (?, ?, ?)",
+        [(g.version, g.id, g.json) for g in sets],
+    )
+
+
+def _apply_terms(conn: sqlite3.Connection, terms: Sequence[sync_pb2.CustomerTerms]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO customer_terms (customer_id, groups, price_list,"
+        " discounts_json) VALUES (?, ?, ?, ?)",
+        [(t.customer_id, ",".join(t.groups), t.price_list, t.discounts_json or "[]")
+         for t in terms],
+    )
+
+
+def _apply_purchases(
+    conn: sqlite3.Connection, purchases: Sequence[sync_pb2.CustomerPurchase]
+) -> None:
+    """Hold customer purchase facts once, keyed by their receipt's or return's id; central's
+    customer wins, as for ledger entries."""
+    conn.executemany(
+        "INSERT INTO customer_purchases (id, customer_id, store_id, at, amount,"
+        f" one_time_used, one_time_restored) VALUES (?, ?, ?, {_ISO}, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id",
+        [(c.id, c.customer_id, c.store_id, *_time(c.at), c.amount, ",".join(c.one_time_used),
+          ",".join(c.one_time_restored)) for c in purchases],
+    )
+
+
+def _apply_stores(conn: sqlite3.Connection, stores: Sequence[sync_pb2.Store]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO stores (id, name, time_zone, phone_region, currency,"
+        " currency_sign, weight_label_prefixes, card_prefixes, receipt_barcode_prefix,"
+        " receipt_language, cash_step, offline_points_cap, offline_points_budget)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(s.id, s.name, s.time_zone, s.phone_region, s.currency, s.currency_sign,
+          ",".join(s.weight_label_prefixes), ",".join(s.card_prefixes),
+          s.receipt_barcode_prefix, s.receipt_language, max(1, s.cash_step),
+          s.offline_points_cap, s.offline_points_budget) for s in stores],
+    )
+
+
+def _apply_categories(conn: sqlite3.Connection, categories: Sequence[sync_pb2.Category]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO categories (id, name, parent_id, min_age, no_sale_from,"
+        " no_sale_to) VALUES (?, ?, ?, ?, ?, ?)",
+        [(c.id, c.name, c.parent_id, c.min_age, c.no_sale_from, c.no_sale_to)
+         for c in categories],
+    )
+
+
+def _apply_cashiers(conn: sqlite3.Connection, cashiers: Sequence[sync_pb2.Cashier]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO cashiers (id, name, pin_hash, role, active)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(c.id, c.name, c.pin_hash, sync_pb2.Cashier.Role.Name(c.role).lower(), c.active)
+         for c in cashiers],
+    )
 
 
 # Tables whose rows a merge moves to the survivor; the open receipt then prices as them.
@@ -346,48 +394,46 @@ MERGED_TABLES = ("cards", "ledger_entries", "customer_purchases", "receipts", "r
                  "open_receipt")
 
 
-def _apply_merge(conn: sqlite3.Connection, merged: sync_pb2.CustomerMerged) -> None:
-    """Move the gone customer's rows this till holds, its own not yet sent included, to
+def _apply_merges(conn: sqlite3.Connection, merges: Sequence[sync_pb2.CustomerMerged]) -> None:
+    """Move each gone customer's rows this till holds, its own not yet sent included, to
     the survivor, as central did; the survivor keeps its own terms if it has any."""
-    ids = (merged.survivor_id, merged.gone_id)
-    moved = conn.execute("SELECT id, customer_id, points FROM ledger_entries"
-                         " WHERE customer_id = ?", (merged.gone_id,)).fetchall()
-    checksum_replace(conn, moved, [(i, merged.survivor_id, p) for i, _, p in moved])
-    for table in MERGED_TABLES:
-        conn.execute(f"UPDATE {table} SET customer_id = ? WHERE customer_id = ?", ids)
-    conn.execute("UPDATE OR IGNORE customer_terms SET customer_id = ? WHERE customer_id = ?", ids)
-    conn.execute("DELETE FROM customer_terms WHERE customer_id = ?", (merged.gone_id,))
-    conn.execute("INSERT OR REPLACE INTO customer_merges (gone_id, survivor_id) VALUES (?, ?)",
-                 (merged.gone_id, merged.survivor_id))
+    for merged in merges:
+        ids = (merged.survivor_id, merged.gone_id)
+        moved = conn.execute("SELECT id, customer_id, points FROM ledger_entries"
+                             " WHERE customer_id = ?", (merged.gone_id,)).fetchall()
+        checksum_replace(conn, moved, [(i, merged.survivor_id, p) for i, _, p in moved])
+        for table in MERGED_TABLES:
+            conn.execute(f"UPDATE {table} SET customer_id = ? WHERE customer_id = ?", ids)
+        conn.execute("UPDATE OR IGNORE customer_terms SET customer_id = ? WHERE customer_id = ?",
+                     ids)
+        conn.execute("DELETE FROM customer_terms WHERE customer_id = ?", (merged.gone_id,))
+        conn.execute("INSERT OR REPLACE INTO customer_merges (gone_id, survivor_id)"
+                     " VALUES (?, ?)", (merged.gone_id, merged.survivor_id))
 
 
-def _time(stamp: Timestamp, present: bool) -> str | None:
-    return stamp.ToDatetime(tzinfo=UTC).isoformat() if present else None
+# Each kind's entities, a run of them in feed order, in one go.
+_APPLIERS: dict[str, Callable[[sqlite3.Connection, list[Any]], None]] = {
+    "store": _apply_stores,
+    "category": _apply_categories,
+    "cashier": _apply_cashiers,
+    "product": _apply_products,
+    "pricing_programs": _apply_programs,
+    "customer": _apply_customers,
+    "customer_merged": _apply_merges,
+    "card": _apply_cards,
+    "ledger_entry": hold_ledger_entries,
+    "customer_terms": _apply_terms,
+    "customer_purchase": _apply_purchases,
+}
+
+# A Timestamp as ``ToDatetime(tzinfo=UTC).isoformat()`` writes it, formatted by SQLite
+# rather than through a datetime per stamp, from the parameters ``_time`` gives (NULL
+# from ``_NO_TIME``).
+_ISO = ("strftime('%Y-%m-%dT%H:%M:%S', ?, 'unixepoch')"
+        " || CASE WHEN ? >= 1000 THEN printf('.%06d', ? / 1000) ELSE '' END || '+00:00'")
+_NO_TIME = (None, None, None)
 
 
-def insert_ledger_entry(conn: sqlite3.Connection, e: sync_pb2.LedgerEntry) -> None:
-    """Hold a ledger entry once, keyed by its id, with its lot. Central's customer wins:
-    an entry this till made for a customer merged away since comes back re-pointed."""
-    conn.execute(
-        "INSERT INTO ledger_entries (id, customer_id, points, receipt_id, store_id,"
-        " created_at, reason, lot_id, lot_earned_at, lot_available_at, lot_expires_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id",
-        (e.id, e.customer_id, e.points, e.receipt_id, e.store_id,
-         e.created_at.ToDatetime(tzinfo=UTC).isoformat(), e.reason, e.lot_id,
-         _time(e.lot_earned_at, e.HasField("lot_earned_at")),
-         _time(e.lot_available_at, e.HasField("lot_available_at")),
-         _time(e.lot_expires_at, e.HasField("lot_expires_at"))),
-    )
-
-
-def insert_purchase(conn: sqlite3.Connection, c: sync_pb2.CustomerPurchase) -> None:
-    """Hold a customer purchase fact once, keyed by its receipt's or return's id; central's
-    customer wins, as for ledger entries."""
-    conn.execute(
-        "INSERT INTO customer_purchases (id, customer_id, store_id, at, amount,"
-        " one_time_used, one_time_restored) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id",
-        (c.id, c.customer_id, c.store_id, c.at.ToDatetime(tzinfo=UTC).isoformat(), c.amount,
-         ",".join(c.one_time_used), ",".join(c.one_time_restored)),
-    )
+def _time(stamp: Timestamp) -> tuple[int, int, int]:
+    nanos = stamp.nanos
+    return stamp.seconds, nanos, nanos

@@ -13,6 +13,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -26,9 +27,9 @@ from kassa.sync.v1 import sync_pb2
 
 log = logging.getLogger(__name__)
 
-PUSH_BATCH = 200
+PUSH_BATCH = 500
 FEED_BATCH = 500
-SNAPSHOT_PAGE = 2000
+SNAPSHOT_PAGE = 5000  # central's largest (central/service.py MAX_SNAPSHOT_PAGE)
 RECONNECT_MAX_S = 10.0
 CHECK_EVERY_S = 2.0
 
@@ -62,16 +63,24 @@ def push_all(database: Database, client: SyncClient) -> None:
 
 
 def bootstrap(database: Database, client: SyncClient, on_progress: Progress | None) -> None:
-    """Load central's state page by page (resuming an interrupted bootstrap)."""
+    """Load central's state page by page (resuming an interrupted bootstrap), asking for
+    the next page while the till applies the current one."""
     state = changes.bootstrap_state(database)
     if state is None:
         changes.start_bootstrap(database)
         state = changes.Bootstrap("", 0, 0)
-    while state is not None:
-        page = client.snapshot(state.next_key, SNAPSHOT_PAGE)
-        state = changes.apply_snapshot_page(database, page)
-        if on_progress is not None and state is not None:
-            on_progress(state.done, state.total)
+    fetcher = ThreadPoolExecutor(1, thread_name_prefix="snapshot")
+    try:
+        coming = fetcher.submit(client.snapshot, state.next_key, SNAPSHOT_PAGE)
+        while state is not None:
+            page = coming.result()
+            if page.next:
+                coming = fetcher.submit(client.snapshot, page.next, SNAPSHOT_PAGE)
+            state = changes.apply_snapshot_page(database, page)
+            if on_progress is not None and state is not None:
+                on_progress(state.done, state.total)
+    finally:
+        fetcher.shutdown(wait=False, cancel_futures=True)
     log.info("bootstrap finished at feed position %d", changes.cursor(database))
 
 

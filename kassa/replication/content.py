@@ -8,11 +8,17 @@ from kassa.sync.v1 import sync_pb2
 
 
 def content_hash(event: sync_pb2.Event) -> str:
-    """SHA-256 of the event serialized deterministically with ``content_hash`` empty."""
-    unhashed = sync_pb2.Event()
-    unhashed.CopyFrom(event)
-    unhashed.content_hash = ""
-    return hashlib.sha256(unhashed.SerializeToString(deterministic=True)).hexdigest()
+    """SHA-256 of the event serialized deterministically with ``content_hash`` empty.
+
+    The field is cleared and restored around the serialization instead of hashing a copy.
+    """
+    sealed = event.content_hash
+    event.content_hash = ""
+    try:
+        data = event.SerializeToString(deterministic=True)
+    finally:
+        event.content_hash = sealed
+    return hashlib.sha256(data).hexdigest()
 
 
 def seal(event: sync_pb2.Event) -> None:

@@ -1,0 +1,89 @@
+"""A push mixing sales with other events: runs of new sales go in bulk, with the same
+rows, feed and outcome as applying every event on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from central.demo import load_demo_catalog
+from central.storage.base import PushOutcome, TillIdentity
+from central.storage.sqlite import SqliteStorage
+from kassa.domain.ids import new_id
+from kassa.replication.content import seal
+from kassa.sync.v1 import sync_pb2
+from tests.central.builders import sale_event
+
+TILL = TillIdentity("A1", "kyiv-1")
+SKIP = {"received_at", "recorded_at", "enrolled_at", "stored_at", "last_contact", "hlc"}
+TABLES = ["events", "receipts", "payments", "receipt_lines", "ledger_entries",
+          "customer_purchases", "overdrafts", "one_time_overuse", "shifts", "cash_movements"]
+
+
+def plain_sale(customer_id: str = "c-kovalenko") -> sync_pb2.Event:
+    event = sale_event(customer_id)
+    event.sale_closed.ClearField("one_time_used")
+    return event
+
+
+def batch() -> list[sync_pb2.Event]:
+    """A shift, sales (one sealed, one anonymous), one of them again, a cash movement, a
+    sale with a one-time discount, more sales: as a till back from offline pushes."""
+    shift = sale_event()
+    shift.ClearField("sale_closed")
+    shift.shift_opened.shift_id, shift.shift_opened.number = new_id(), 1
+    sales = [plain_sale(c) for c in ("c-kovalenko", "", "c-ivanova", "c-kovalenko")]
+    seal(sales[0])
+    cash = sale_event()
+    cash.ClearField("sale_closed")
+    cash.cash_movement.movement_id, cash.cash_movement.amount = new_id(), 500
+    return [shift, *sales, sales[2], cash, sale_event(), plain_sale(), plain_sale()]
+
+
+def apply(path: Path, events: list[sync_pb2.Event]) -> tuple[PushOutcome, dict[str, list[Any]]]:
+    storage = SqliteStorage(path)
+    try:
+        load_demo_catalog(storage)
+        outcome = storage.apply_events(TILL, events)
+        conn = storage.db.conn
+        rows = {}
+        for table in TABLES:
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")
+                       if r[1] not in SKIP]
+            rows[table] = conn.execute(
+                f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid").fetchall()
+        rows["changes"] = conn.execute(  # cashiers' PIN hashes are salted at random
+            "SELECT seq, kind, entity_id, payload FROM changes WHERE kind != 'cashier' "
+            "ORDER BY seq").fetchall()
+        rows["feed_state"] = conn.execute(
+            "SELECT head, entries, points, digest_sum FROM feed_state").fetchall()
+        return outcome, rows
+    finally:
+        storage.close()
+
+
+def test_runs_of_sales_in_bulk_match_event_by_event(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = batch()
+    runs, runs_rows = apply(tmp_path / "runs.db", events)
+    monkeypatch.setattr(SqliteStorage, "_apply_in_bulk", lambda *_: False)
+    single, single_rows = apply(tmp_path / "single.db", events)
+    assert runs.acknowledged == single.acknowledged == [e.id for e in events]
+    assert runs.rejected == single.rejected == []
+    assert runs_rows == single_rows
+    assert len(runs_rows["receipts"]) == 7
+    assert [r[-1] for r in runs_rows["events"]] == [0, 0, 0, 1, 0, 0, 0, 0, 0]  # repeats
+
+
+def test_a_bad_sale_in_a_run_rejects_only_itself(tmp_path: Path) -> None:
+    events = batch()
+    bad = events[2]
+    bad.sale_closed.total += 1
+    outcome, rows = apply(tmp_path / "c.db", events)
+    assert [i for i, _ in outcome.rejected] == [bad.id]
+    assert "payments do not add up" in outcome.rejected[0][1]
+    assert len(outcome.acknowledged) == len(events) - 1
+    assert len(rows["receipts"]) == 6
