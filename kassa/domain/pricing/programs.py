@@ -236,11 +236,23 @@ class Programs:
         common = self._open_to_all.get(period)
         if common is None:
             self._open_to_all.clear()
+            self._open_to_groups.clear()
             common = self._open_to_all[period] = OpenToAll(self.promotion_index, moment)
-        return OpenPromotions(common, self.promotion_index, groups)
+        found = self._open_to_groups.get((groups, period))
+        if found is None:
+            if len(self._open_to_groups) >= 8:
+                self._open_to_groups.clear()
+            found = OpenPromotions(common, self.promotion_index, groups)
+            self._open_to_groups[(groups, period)] = found
+        return found
 
     @cached_property
     def _open_to_all(self) -> dict[tuple[date, int], OpenToAll]:
+        return {}
+
+    @cached_property
+    def _open_to_groups(self) -> dict[tuple[frozenset[str], tuple[date, int]], OpenPromotions]:
+        """The last few customers' group sets, for re-pricing the same receipt."""
         return {}
 
     @cached_property

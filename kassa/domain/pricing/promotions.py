@@ -136,6 +136,7 @@ class OpenPromotions:
     def __init__(self, common: OpenToAll, index: PromotionIndex, groups: frozenset[str]) -> None:
         self._common = common
         self._own: dict[str, _Best] = {}
+        self._best_line: dict[tuple[str, tuple[str, ...]], _Best] = {}
         seen: set[str] = set()
         for group in groups:
             for promotion in index.by_group.get(group, ()):
@@ -153,9 +154,13 @@ class OpenPromotions:
         own = self._own
         if not own:
             return common
-        extra = [own[k] for k in (_product_key(product_id), *map(_category_key, category))
-                 if k in own]
-        return _merge([common, *extra]) if extra else common
+        line_key = (product_id, category)
+        found = self._best_line.get(line_key)
+        if found is None:
+            extra = [own[k] for k in (_product_key(product_id), *map(_category_key, category))
+                     if k in own]
+            found = self._best_line[line_key] = _merge([common, *extra]) if extra else common
+        return found
 
 
 _Best = tuple[Promotion | None, Promotion | None]
