@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from central.demo import create_demo, enrol
@@ -16,6 +17,7 @@ from central.storage.catalog import parse_catalog_file, parse_customers_file
 from central.storage.customers import CustomerRefused
 from central.storage.open import open_storage
 from central.storage.pricing import parse_terms_file
+from central.storage.sqlite import SqliteStorage
 from kassa.domain.pricing import InputError
 
 DB_HELP = "SQLite database file, or a postgresql://user@host/database URL"
@@ -123,86 +125,72 @@ def _read_input(name: str) -> str:
     return sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
 
 
-def _load_programs(args: argparse.Namespace) -> int:
+def _change(args: argparse.Namespace, action: Callable[[SqliteStorage], str]) -> int:
+    """Run one HQ change on the database: its message on success; on bad input one line
+    naming the problem on stderr and exit status 2, with nothing stored."""
     storage = open_storage(args.db)
     try:
-        stored = storage.put_pricing_programs(_read_input(args.file))
-    except (InputError, OSError, UnicodeDecodeError) as exc:
+        done = action(storage)
+    except (InputError, CustomerRefused, OSError, UnicodeDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
         storage.close()
-    print(f"pricing programs version {stored.version} stored")
+    print(done)
     return 0
+
+
+def _load_programs(args: argparse.Namespace) -> int:
+    def load(storage: SqliteStorage) -> str:
+        stored = storage.put_pricing_programs(_read_input(args.file))
+        return f"pricing programs version {stored.version} stored"
+
+    return _change(args, load)
 
 
 def _load_terms(args: argparse.Namespace) -> int:
-    storage = open_storage(args.db)
-    try:
+    def load(storage: SqliteStorage) -> str:
         terms = parse_terms_file(_read_input(args.file))
         storage.load_customer_terms(terms)
-    except (InputError, OSError, UnicodeDecodeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        storage.close()
-    print(f"terms of {len(terms)} customers stored")
-    return 0
+        return f"terms of {len(terms)} customers stored"
+
+    return _change(args, load)
 
 
 def _load_catalog(args: argparse.Namespace) -> int:
-    storage = open_storage(args.db)
-    try:
+    def load(storage: SqliteStorage) -> str:
         loaded = parse_catalog_file(_read_input(args.file))
         storage.load_catalog(loaded)
-    except (InputError, OSError, UnicodeDecodeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        storage.close()
-    print(f"{len(loaded.categories)} categories and {len(loaded.products)} products stored")
-    return 0
+        return f"{len(loaded.categories)} categories and {len(loaded.products)} products stored"
+
+    return _change(args, load)
 
 
 def _load_customers(args: argparse.Namespace) -> int:
-    storage = open_storage(args.db)
-    try:
+    def load(storage: SqliteStorage) -> str:
         rows = parse_customers_file(_read_input(args.file), args.region)
         storage.load_customers(rows)
-    except (InputError, OSError, UnicodeDecodeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        storage.close()
-    print(f"{len(rows)} customers stored")
-    return 0
+        return f"{len(rows)} customers stored"
+
+    return _change(args, load)
 
 
 def _delete_customer(args: argparse.Namespace) -> int:
-    storage = open_storage(args.db)
-    try:
+    def delete(storage: SqliteStorage) -> str:
         storage.delete_customer(args.customer)
-    except CustomerRefused as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        storage.close()
-    print(f"customer {args.customer} deleted: personal data erased, cards blocked, ledger kept")
-    return 0
+        return (f"customer {args.customer} deleted: personal data erased, cards blocked, "
+                "ledger kept")
+
+    return _change(args, delete)
 
 
 def _merge_customers(args: argparse.Namespace) -> int:
-    storage = open_storage(args.db)
-    try:
+    def merge(storage: SqliteStorage) -> str:
         moved = storage.merge_customers(args.survivor, args.gone)
-    except CustomerRefused as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        storage.close()
-    print(f"customer {args.gone} merged into {args.survivor}; moved: cards {moved.cards}, "
-          f"ledger entries {moved.ledger_entries}, purchases {moved.purchases}")
-    return 0
+        return (f"customer {args.gone} merged into {args.survivor}; moved: cards {moved.cards}, "
+                f"ledger entries {moved.ledger_entries}, purchases {moved.purchases}")
+
+    return _change(args, merge)
 
 
 def build_parser() -> argparse.ArgumentParser:
