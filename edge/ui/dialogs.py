@@ -55,66 +55,83 @@ class TextScreen(Dialog[str]):
         self.dismiss(event.value)
 
 
-class AmountReasonScreen(Dialog[tuple[int, str]]):
-    """Cash in or out: an amount and a reason."""
+class _NumberReasonScreen(Dialog[tuple[int, str]]):
+    """A number and a reason: Enter in the number moves to the reason, Enter there checks
+    both and closes with (number, reason)."""
 
     def __init__(self, title: str) -> None:
         super().__init__()
         self.title_text = title
 
+    def number_label(self) -> str:
+        raise NotImplementedError
+
+    def parse(self, text: str) -> int:
+        """The number typed; raises ValueError with a message for the cashier."""
+        raise NotImplementedError
+
+    def check(self, number: int, reason: str) -> str | None:
+        """What is missing, or None when the pair may close the dialog."""
+        raise NotImplementedError
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text)
-            yield Label(_("Amount:"))
-            yield Input(id="amount")
+            yield Label(self.number_label())
+            yield Input(id="number")
             yield Label(_("Reason:"))
             yield Input(id="reason")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "amount":
+        if event.input.id == "number":
             self.query_one("#reason", Input).focus()
             return
         try:
-            amount = parse_amount(self.query_one("#amount", Input).value)
-        except ValueError:
-            self.notify(_("Type an amount, e.g. 500 or 250.50"), severity="error")
+            number = self.parse(self.query_one("#number", Input).value)
+        except ValueError as exc:
+            self.notify(str(exc), severity="error")
             return
         reason = self.query_one("#reason", Input).value.strip()
-        if amount <= 0 or not reason:
-            self.notify(_("Give an amount above zero and a reason"), severity="error")
+        problem = self.check(number, reason)
+        if problem is not None:
+            self.notify(problem, severity="error")
             return
-        self.dismiss((amount, reason))
+        self.dismiss((number, reason))
 
 
-class DiscountScreen(Dialog[tuple[int, str]]):
+class AmountReasonScreen(_NumberReasonScreen):
+    """Cash in or out: an amount above zero and a reason."""
+
+    def number_label(self) -> str:
+        return _("Amount:")
+
+    def parse(self, text: str) -> int:
+        try:
+            return parse_amount(text)
+        except ValueError:
+            raise ValueError(_("Type an amount, e.g. 500 or 250.50")) from None
+
+    def check(self, number: int, reason: str) -> str | None:
+        if number <= 0 or not reason:
+            return _("Give an amount above zero and a reason")
+        return None
+
+
+class DiscountScreen(_NumberReasonScreen):
     """A manual discount on one line: a percentage (0 removes it) and a reason."""
 
-    def __init__(self, title: str) -> None:
-        super().__init__()
-        self.title_text = title
+    def number_label(self) -> str:
+        return _("Discount, % (0 removes it):")
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(self.title_text)
-            yield Label(_("Discount, % (0 removes it):"))
-            yield Input(id="percent")
-            yield Label(_("Reason:"))
-            yield Input(id="reason")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "percent":
-            self.query_one("#reason", Input).focus()
-            return
+    def parse(self, text: str) -> int:
         try:
-            bp = parse_percent(self.query_one("#percent", Input).value)
+            return parse_percent(text)
         except ValueError:
-            self.notify(_("Type a percentage from 0 to 100, e.g. 10 or 12.5"), severity="error")
-            return
-        reason = self.query_one("#reason", Input).value.strip()
-        if bp and not reason:
-            self.notify(_("Give a reason for the discount"), severity="error")
-            return
-        self.dismiss((bp, reason))
+            raise ValueError(
+                _("Type a percentage from 0 to 100, e.g. 10 or 12.5")) from None
+
+    def check(self, number: int, reason: str) -> str | None:
+        return _("Give a reason for the discount") if number and not reason else None
 
 
 class ConfirmScreen(Dialog[bool]):
