@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from edge.i18n import N_, _
@@ -20,6 +20,7 @@ from edge.services.customers import RegistrationError
 from edge.services.session import AgeCheckNeeded, LockedOut, NotAllowed, PinRejected, SaleForbidden
 from edge.services.till import NotFound, ProductScan, ReceiptScan
 from edge.storage.shifts import CashierRecord
+from edge.ui.code_input import CodeInput
 from edge.ui.dialogs import (
     AmountReasonScreen,
     ConfirmScreen,
@@ -33,6 +34,7 @@ from edge.ui.dialogs import (
 from edge.ui.formatting import discount_text, money, parse_quantity, percent, quantity
 from edge.ui.keys import translate_bindings
 from edge.ui.payment import PaymentScreen
+from edge.ui.receipt_lines import Column, ReceiptLines
 from edge.ui.reports import receipt_text, shift_report_text
 from edge.ui.returns import ReturnDraft, ReturnScreen, return_done_text
 from kassa.domain.cart import CartError
@@ -96,7 +98,7 @@ class SaleScreen(Screen[None]):
         translate_bindings(self)
         self._status_text = ""
         self._store_text = ""
-        self._rows: list[tuple[str, ...]] = []
+        self._shown: dict[str, str] = {}
 
     @property
     def till(self) -> TillApp:
@@ -108,13 +110,18 @@ class SaleScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(self._store_text, id="store")
         with Horizontal():
-            yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)
+            yield ReceiptLines(
+                [Column("#", 4, right=True), Column(_("Product")), Column(_("Qty"), 10, right=True),
+                 Column(_("Price"), 12, right=True), Column(_("Discount"), 24),
+                 Column(_("Sum"), 12, right=True)],
+                id="lines",
+            )
             with Vertical(id="side"):
                 yield Static(_("No customer"), id="customer")
                 yield Static("", id="sums")
                 yield Static("", id="total")
         yield Static("", id="message")
-        yield Input(
+        yield CodeInput(
             placeholder=_("Scan or type a barcode, article or card; 3* before a code for 3 pcs"),
             id="code",
         )
@@ -122,8 +129,6 @@ class SaleScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#lines", DataTable)
-        table.add_columns("#", _("Product"), _("Qty"), _("Price"), _("Discount"), _("Sum"))
         self.query_one("#code", Input).focus()
         self.query_one("#status", Static).update(self._status_text)
         self.query_one("#store", Static).update(self._store_text)
@@ -176,16 +181,24 @@ class SaleScreen(Screen[None]):
              discount_text(line), money(line.total))
             for line in priced.lines
         ]
-        self._draw_rows(self.query_one("#lines", DataTable), rows)
+        self.query_one("#lines", ReceiptLines).set_rows(rows)
         sums = []
         if priced.discount_total:
             sums.append(_("Subtotal {amount}").format(amount=money(priced.base_total, sign)))
             sums.append(_("Discount -{amount}").format(amount=money(priced.discount_total, sign)))
-        self.query_one("#sums", Static).update("\n".join(sums))
-        self.query_one("#total", Static).update(
-            _("TOTAL {amount}").format(amount=money(priced.total, sign)))
-        self.query_one("#customer", Static).update(
-            self._customer_text(self.till.session.customer))
+        self._show("#sums", "\n".join(sums))
+        self._show("#total", _("TOTAL {amount}").format(amount=money(priced.total, sign)))
+        self._show("#customer", self._customer_text(self.till.session.customer))
+
+    def _show(self, selector: str, text: str) -> None:
+        """Put ``text`` in a Static, asking for a new layout only when its height changes
+        (a layout redraws much more of the screen than the text)."""
+        shown = self._shown.get(selector)
+        if shown == text:
+            return
+        self._shown[selector] = text
+        self.query_one(selector, Static).update(
+            text, layout=shown is None or shown.count("\n") != text.count("\n"))
 
     @staticmethod
     def _customer_text(customer: CustomerRef | None) -> str:
@@ -203,30 +216,10 @@ class SaleScreen(Screen[None]):
             rows.append(_("spendable now: {points}").format(points=customer.available))
         return "\n".join(rows)
 
-    def _draw_rows(self, table: DataTable[str], rows: list[tuple[str, ...]]) -> None:
-        """Bring the table to ``rows`` touching only what changed (a scan adds one row)."""
-        shown = self._rows
-        grew = len(rows) > len(shown)
-        previous = table.cursor_row
-        if len(rows) < len(shown):
-            table.clear()
-            shown = []
-        for i, row in enumerate(rows):
-            if i < len(shown):
-                if shown[i] != row:
-                    for column, value in zip(table.columns, row, strict=True):
-                        table.update_cell(str(i), column, value, update_width=True)
-            else:
-                table.add_row(*row, key=str(i))
-        self._rows = rows
-        if rows:  # a new line is highlighted; otherwise the cursor stays where it was
-            table.move_cursor(row=len(rows) - 1 if grew else min(max(previous, 0), len(rows) - 1))
-
     def say(self, text: str, *, error: bool = False) -> None:
         """Show a message under the receipt; errors in the error style."""
-        message = self.query_one("#message", Static)
-        message.update(text)
-        message.set_class(error, "error")
+        self._show("#message", text)
+        self.query_one("#message", Static).set_class(error, "error")
 
     def show_status(self, text: str) -> None:
         """Status line text; kept until the screen is mounted if it is not yet."""
@@ -310,10 +303,8 @@ class SaleScreen(Screen[None]):
     # --- lines and receipt --------------------------------------------------------------
 
     def action_cursor(self, step: int) -> None:
-        table = self.query_one("#lines", DataTable)
-        lines = self.till.session.cart.lines
-        if lines:
-            table.move_cursor(row=min(max(table.cursor_row + step, 0), len(lines) - 1))
+        table = self.query_one("#lines", ReceiptLines)
+        table.move_cursor(table.cursor_row + step)
 
     @work(exit_on_error=False, group="codes")
     async def action_delete_line(self) -> None:
@@ -321,7 +312,7 @@ class SaleScreen(Screen[None]):
         if session.cart.empty:
             self.say(_("The receipt is empty"), error=True)
             return
-        index = self.query_one("#lines", DataTable).cursor_row
+        index = self.query_one("#lines", ReceiptLines).cursor_row
         name = session.cart.lines[index].product.name
         await self.change(session.remove_line, index)
         self.say(_("Deleted: {name}").format(name=name))
@@ -336,7 +327,7 @@ class SaleScreen(Screen[None]):
         if self.till.session.cart.empty:
             self.say(_("The receipt is empty"), error=True)
             return None
-        return self.query_one("#lines", DataTable).cursor_row
+        return self.query_one("#lines", ReceiptLines).cursor_row
 
     @work(exit_on_error=False, group="codes")
     async def action_change_quantity(self) -> None:

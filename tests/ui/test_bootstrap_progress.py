@@ -41,7 +41,8 @@ async def test_the_status_line_shows_bootstrap_progress(quiet_harness: Harness) 
         assert first == ("bootstrap 37% (370,000 / 1,000,000): sales work meanwhile; "
                          "customers, cards and points are still loading")
         assert second.startswith("● online")
-        assert harness.app.screen.query_one("#status", Static).size.height == 2
+        status = harness.app.screen.query_one("#status", Static)
+        await harness.wait_for(pilot, lambda: status.size.height == 2)  # after the next layout
 
         set_language("ru")
         harness.app.refresh_status()
@@ -53,5 +54,4 @@ async def test_the_status_line_shows_bootstrap_progress(quiet_harness: Harness) 
         with harness.database.write() as db:
             db.conn.execute("DELETE FROM sync_state WHERE key LIKE 'bootstrap%'")
         await harness.wait_for(pilot, lambda: "bootstrap" not in _status(harness))
-        status = harness.app.screen.query_one("#status", Static)
         await harness.wait_for(pilot, lambda: status.size.height == 1)

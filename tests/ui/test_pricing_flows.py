@@ -4,10 +4,11 @@ quantities, returns and price tags, against a real central with the demo program
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
 from edge.ui.dialogs import DiscountScreen, TextScreen
 from edge.ui.payment import PaymentScreen
+from edge.ui.receipt_lines import ReceiptLines
 from edge.ui.returns import ReturnScreen
 from edge.ui.sale_screen import SaleScreen
 from tests.ui.conftest import Harness, type_code
@@ -17,7 +18,7 @@ SHEVCHENKO, KOVALENKO = "2000000000015", "2000000000022"
 
 
 def row(harness: Harness, index: int) -> list[str]:
-    table = harness.app.sale_screen.query_one("#lines", DataTable)
+    table = harness.app.sale_screen.query_one("#lines", ReceiptLines)
     return [str(cell) for cell in table.get_row_at(index)]
 
 
