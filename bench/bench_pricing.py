@@ -4,8 +4,10 @@ promotions and 100 customer groups, priced repeatedly on one core.
 Run from the repository root: ``.venv/bin/python bench/bench_pricing.py`` (or ``python
 bench/bench_pricing.py`` in the activated venv); pricing runs on one thread. Prints median,
 p99 and spread of ``price_receipt`` when re-pricing the same customer's receipt (as the till
-does on every scan) and with a customer in other groups every time, which finds no open
-promotions cached; the promotion index is built once per programs version, as at a till,
+does on every scan), with a customer in other groups every time, which finds no open
+promotions cached (lines priced before for a customer with the same personal discount and
+tier are reused), and with a personal discount never seen before every time, which finds
+nothing priced before; the promotion index is built once per programs version, as at a till,
 and its build time is printed apart. Each case runs with Python's default garbage collector
 and after ``gc.freeze()`` (what a long-running till should do once it has loaded its
 programs): a full collection scans every object of the process and costs tens of
@@ -33,6 +35,7 @@ from kassa.domain.pricing import (
     Customer,
     GroupDiscount,
     HourRange,
+    PersonalDiscount,
     PointLot,
     Programs,
     Promotion,
@@ -165,6 +168,16 @@ def new_customers(request: SaleRequest, repeats: int, rng: random.Random) -> Ite
         yield replace(request, customer=replace(request.customer, groups=groups))
 
 
+def new_terms(request: SaleRequest, repeats: int, rng: random.Random) -> Iterator[SaleRequest]:
+    """A customer in other groups with a personal discount of their own every time: no
+    line priced before applies."""
+    assert request.customer is not None
+    for i in range(repeats):
+        groups = frozenset(f"g{g}" for g in rng.sample(range(100), 10))
+        own = (PersonalDiscount(f"own-{i}", 1, "Own", 1600),)
+        yield replace(request, customer=replace(request.customer, groups=groups, discounts=own))
+
+
 def run(mode: StackingMode, repeats: int, freeze: bool) -> None:
     rng = random.Random(3)
     programs = make_programs(rng, mode)
@@ -179,6 +192,7 @@ def run(mode: StackingMode, repeats: int, freeze: bool) -> None:
     cases = {
         "re-pricing": repricing(request, repeats),
         "new customer": new_customers(request, repeats, rng),
+        "new terms": new_terms(request, repeats, rng),
     }
     for case, requests in cases.items():
         wall = timed(requests)

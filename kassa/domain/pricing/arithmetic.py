@@ -29,11 +29,11 @@ def apportion(total: int, numerators: Sequence[int], denominator: int) -> list[i
     shares = [n // denominator for n in numerators]
     leftover = total - sum(shares)
     if leftover:
-        remainders = sorted(
-            range(len(numerators)), key=lambda i: (-(numerators[i] % denominator), i)
-        )
+        # a stable sort of the indices keeps ties in index order
+        negated = [-(n % denominator) for n in numerators]
+        remainders = sorted(range(len(numerators)), key=negated.__getitem__)
         last = remainders[leftover - 1] if 0 < leftover <= len(remainders) else None
-        if last is None or numerators[last] % denominator == 0:
+        if last is None or negated[last] == 0:
             raise ValueError(f"cannot apportion {total} over these quotas")
         for i in remainders[:leftover]:
             shares[i] += 1

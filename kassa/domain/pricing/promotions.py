@@ -135,7 +135,8 @@ class OpenPromotions:
 
     def __init__(self, common: OpenToAll, index: PromotionIndex, groups: frozenset[str]) -> None:
         self._common = common
-        self._own: dict[str, _Best] = {}
+        self._by_product: dict[str, _Best] = {}
+        self._by_category: dict[str, _Best] = {}
         self._best_line: dict[tuple[str, tuple[str, ...]], _Best] = {}
         seen: set[str] = set()
         for group in groups:
@@ -143,23 +144,30 @@ class OpenPromotions:
                 if promotion.id in seen or not common.is_open(promotion):
                     continue
                 seen.add(promotion.id)
-                pair: _Best = (promotion, None) if promotion.percent is not None else (
-                    None, promotion)
-                for key in _keys(promotion):
-                    self._own[key] = _merge([self._own.get(key, (None, None)), pair])
+                pair: _Best = (
+                    (promotion, None) if promotion.percent is not None else (None, promotion)
+                )
+                for own, names in (
+                    (self._by_product, promotion.products),
+                    (self._by_category, promotion.categories),
+                ):
+                    for name in names:
+                        own[name] = _better(own.get(name, (None, None)), pair)
 
     def best(self, product_id: str, category: tuple[str, ...]) -> _Best:
         """(best % promotion, lowest fixed price) for a line; either may be None."""
-        common = self._common.best(product_id, category)
-        own = self._own
-        if not own:
-            return common
         line_key = (product_id, category)
         found = self._best_line.get(line_key)
         if found is None:
-            extra = [own[k] for k in (_product_key(product_id), *map(_category_key, category))
-                     if k in own]
-            found = self._best_line[line_key] = _merge([common, *extra]) if extra else common
+            found = self._common.best(product_id, category)
+            own = self._by_product.get(product_id)
+            if own is not None:
+                found = _better(found, own)
+            for name in category:
+                own = self._by_category.get(name)
+                if own is not None:
+                    found = _better(found, own)
+            self._best_line[line_key] = found
         return found
 
 
@@ -167,15 +175,29 @@ _Best = tuple[Promotion | None, Promotion | None]
 
 
 def _merge(bests: list[_Best]) -> _Best:
-    by_percent: Promotion | None = None
-    by_price: Promotion | None = None
-    for percent, price in bests:
-        if percent is not None and (
-            by_percent is None or _percent_order(percent) < _percent_order(by_percent)
-        ):
-            by_percent = percent
-        if price is not None and (by_price is None or _price_order(price) < _price_order(by_price)):
-            by_price = price
+    merged: _Best = (None, None)
+    for best in bests:
+        merged = _better(merged, best)
+    return merged
+
+
+def _better(one: _Best, other: _Best) -> _Best:
+    """The better % promotion and the better fixed price of two pairs (the orders of
+    ``_percent_order`` and ``_price_order``, compared field by field)."""
+    by_percent, by_price = one
+    percent, price = other
+    if percent is not None and (
+        by_percent is None
+        or (percent.percent or 0) > (by_percent.percent or 0)
+        or (percent.percent == by_percent.percent and percent.id < by_percent.id)
+    ):
+        by_percent = percent
+    if price is not None and (
+        by_price is None
+        or (price.fixed_price or 0) < (by_price.fixed_price or 0)
+        or (price.fixed_price == by_price.fixed_price and price.id < by_price.id)
+    ):
+        by_price = price
     return by_percent, by_price
 
 

@@ -8,27 +8,16 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from kassa.domain.money import line_total
-from kassa.domain.pricing.arithmetic import apportion, round_to_step, share_floor, vat_included
+from kassa.domain.pricing.arithmetic import apportion, round_to_step, vat_included
 from kassa.domain.pricing.customer import Customer, PointLot
-from kassa.domain.pricing.discounts import LineDiscounter
+from kassa.domain.pricing.discounts import LineDiscounter, LinePrice
 from kassa.domain.pricing.errors import InputError
 from kassa.domain.pricing.lots import balance, credit, spend, spendable, tidy
-from kassa.domain.pricing.programs import CategoryPolicy, DiscountKind, PriceList
-from kassa.domain.pricing.request import SaleLine, SaleRequest
-from kassa.domain.pricing.results import AppliedDiscount, PricedLine, PricedReceipt, VatTotal
+from kassa.domain.pricing.programs import DiscountKind, PriceList
+from kassa.domain.pricing.request import SaleRequest
+from kassa.domain.pricing.results import PricedLine, PricedReceipt, VatTotal
 
-
-class _Line(NamedTuple):
-    """A line after discounts, before points."""
-
-    line: SaleLine
-    policy: CategoryPolicy
-    base_price: int
-    price_list: str | None
-    base_total: int
-    discounts: tuple[AppliedDiscount, ...]
-    total: int
+_new = tuple.__new__  # builds a NamedTuple from its fields in order, see price_receipt
 
 
 class _Points(NamedTuple):
@@ -51,45 +40,60 @@ def price_receipt(request: SaleRequest) -> PricedReceipt:
     """
     programs, customer = request.programs, request.customer
     at = request.at.astimezone(request.store.zone)
-    discounter = LineDiscounter(programs, customer, at)
     price_list = (
         programs.price_lists_by_id[customer.price_list]
         if customer is not None and customer.price_list is not None
         else None
     )
-    lines = [
-        _discounted(line, programs.policy_for(line.category), price_list, discounter)
-        for line in request.cart.lines
-    ]
-    points = _points(request, at, customer, lines)
-    # positional, in field order: keyword arguments cost a NamedTuple three times as much
+    discounter = LineDiscounter(programs, customer, at, price_list)
+    cart = request.cart.lines
+    lines = [discounter.price(line) for line in cart]
+    lots = customer.point_lots if customer else ()
+    available = spendable(lots, at)
+    points = _points(request, at, customer, lines, available)
+    # tuple.__new__ with the fields in order: a NamedTuple's own __new__ (a Python
+    # function) costs three times as much, keyword arguments three times more
     priced = tuple(
-        PricedLine(
-            no,
-            d.line.product_id,
-            d.line.name,
-            d.line.category,
-            d.line.quantity,
-            d.line.vat_rate,
-            d.line.price,
-            d.base_price,
-            d.price_list,
-            d.base_total,
-            d.discounts,
-            d.base_total - d.total,
-            d.total,
-            cap,
-            spent,
-            value,
-            d.total - value,
-            earned,
-        )
-        for no, (d, cap, spent, value, earned) in enumerate(
-            zip(lines, points.caps, points.spent, points.values, points.earned, strict=True),
-            start=1,
-        )
+        [
+            _new(
+                PricedLine,
+                (
+                    no,
+                    line.product_id,
+                    line.name,
+                    line.category,
+                    line.quantity,
+                    line.vat_rate,
+                    line.price,
+                    d.base_price,
+                    d.price_list,
+                    d.base_total,
+                    d.discounts,
+                    d.base_total - d.total,
+                    d.total,
+                    cap,
+                    spent,
+                    value,
+                    d.total - value,
+                    earned,
+                ),
+            )
+            for no, (line, d, cap, spent, value, earned) in enumerate(
+                zip(
+                    cart,
+                    lines,
+                    points.caps,
+                    points.spent,
+                    points.values,
+                    points.earned,
+                    strict=True,
+                ),
+                start=1,
+            )
+        ]
     )
-    total = sum(line.total for line in priced)
+    total = sum([d.total for d in lines])
+    base_total = sum([d.base_total for d in lines])
     points_value = sum(points.values)
     due = total - points_value
     cash_due = round_to_step(due, request.store.cash_step)
@@ -103,15 +107,14 @@ def price_receipt(request: SaleRequest) -> PricedReceipt:
             for d in line.discounts
         )
     )
-    lots = customer.point_lots if customer else ()
     return PricedReceipt(
         receipt_id=request.receipt_id,
         at=at,
         customer_id=customer.id if customer else None,
         customer_terms=_terms(customer, price_list),
         lines=priced,
-        base_total=sum(line.base_total for line in priced),
-        discount_total=sum(line.discount_total for line in priced),
+        base_total=base_total,
+        discount_total=base_total - total,
         total=total,
         vat=vat_totals((line.vat_rate, line.total) for line in priced),
         points_max=points.offer,
@@ -122,7 +125,7 @@ def price_receipt(request: SaleRequest) -> PricedReceipt:
         cash_rounding=cash_due - due,
         points_earned=sum(points.earned),
         balance_before=balance(lots, at) if customer else None,
-        available_before=spendable(lots, at) if customer else None,
+        available_before=available if customer else None,
         balance_after=balance(points.lots_after, at) if customer else None,
         lifetime_before=customer.lifetime_purchases if customer else None,
         lifetime_after=customer.lifetime_purchases + total if customer else None,
@@ -152,23 +155,14 @@ def vat_totals(lines: Iterable[tuple[int, int]]) -> tuple[VatTotal, ...]:
     )
 
 
-def _discounted(
-    line: SaleLine, policy: CategoryPolicy, price_list: PriceList | None, discounter: LineDiscounter
-) -> _Line:
-    listed = price_list.prices.get(line.product_id) if price_list else None
-    base_price = line.price if listed is None else listed
-    base_total = line_total(base_price, line.quantity)
-    discounts, discount_total = (
-        discounter.discounts(line, base_price, base_total) if policy.discounts else ((), 0)
-    )
-    price_list_id = None if listed is None or price_list is None else price_list.id
-    total = base_total - discount_total
-    return _Line(line, policy, base_price, price_list_id, base_total, discounts, total)
-
-
 def _points(
-    request: SaleRequest, at: datetime, customer: Customer | None, lines: list[_Line]
+    request: SaleRequest,
+    at: datetime,
+    customer: Customer | None,
+    lines: list[LinePrice],
+    available: int,
 ) -> _Points:
+    """``available``: the customer's spendable points."""
     bonus = request.programs.bonus
     zeros = [0] * len(lines)
     if customer is None or bonus is None:
@@ -177,13 +171,9 @@ def _points(
         lots = tidy(customer.point_lots, at) if customer else ()
         return _Points(zeros, 0, zeros, zeros, zeros, (), lots)
     step_points, step_value = bonus.step
-    caps = [
-        share_floor(d.total, d.policy.max_points_share) // step_value
-        if d.policy.points_payment
-        else 0
-        for d in lines
-    ]
-    offer = min(sum(caps), spendable(customer.point_lots, at) // step_points)
+    caps = [d.points_cap for d in lines]
+    payable = sum(caps)
+    offer = min(payable, available // step_points)
     steps = offer
     wanted = request.points_to_spend
     if wanted is not None:
@@ -194,8 +184,8 @@ def _points(
                 "points_to_spend", f"at most {offer * step_points} points may be spent here"
             )
         steps = wanted // step_points
-    shares = apportion(steps, [steps * cap for cap in caps], sum(caps)) if steps else zeros
-    values = [share * step_value for share in shares]
+    shares = apportion(steps, [steps * cap for cap in caps], payable) if steps else zeros
+    values = _scaled(shares, step_value)
     quotas = [
         (d.total - value) * bonus.earn_points if d.policy.earns_points else 0
         for d, value in zip(lines, values, strict=True)
@@ -215,14 +205,19 @@ def _points(
         )
         lots = credit(lots, lot, earned_total)
     return _Points(
-        caps=[cap * step_points for cap in caps],
+        caps=_scaled(caps, step_points),
         offer=offer * step_points,
-        spent=[share * step_points for share in shares],
+        spent=_scaled(shares, step_points),
         values=values,
         earned=earned,
         spent_from=spent_from,
         lots_after=lots,
     )
+
+
+def _scaled(values: list[int], factor: int) -> list[int]:
+    """``values`` times ``factor`` (the same list when it is 1: nothing changes it)."""
+    return values if factor == 1 else [value * factor for value in values]
 
 
 def _terms(customer: Customer | None, price_list: PriceList | None) -> tuple[str, ...]:
