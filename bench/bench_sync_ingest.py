@@ -4,7 +4,8 @@ Run from the repository root: ``.venv/bin/python bench/bench_sync_ingest.py``.
 Each round applies --batches pushes of --events sale events (one ledger entry each,
 as a sale with a loyalty card makes) through ``SqliteStorage.apply_events``: the same
 transaction, savepoints, dedup checks and feed numbering a real push gets, without
-gRPC. A second figure goes through gRPC on 127.0.0.1 (one till, sequential pushes).
+gRPC. A second figure goes through gRPC on 127.0.0.1 (one till, sequential pushes), a
+third through gRPC from --tills tills pushing at once (their pushes commit in groups).
 Prints median and spread (min-max) of ledger entries per second over --rounds.
 """
 
@@ -15,6 +16,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,13 +34,13 @@ from tests.central_process import CentralProcess
 CUSTOMERS = ["c-shevchenko", "c-kovalenko", "c-ivanova"]
 
 
-def sale_event(n: int) -> sync_pb2.Event:
-    event = sync_pb2.Event(id=new_id(), store_id="kyiv-1", till_id="T1")
+def sale_event(n: int, till_id: str = "T1") -> sync_pb2.Event:
+    event = sync_pb2.Event(id=new_id(), store_id="kyiv-1", till_id=till_id)
     now = datetime.now(UTC)
     event.created_at.FromDatetime(now)
     event.hlc.wall_ms = int(now.timestamp() * 1000)
     sale = event.sale_closed
-    sale.receipt_id, sale.number, sale.total = new_id(), f"T1-{n:08d}", 25150
+    sale.receipt_id, sale.number, sale.total = new_id(), f"{till_id}-{n:08d}", 25150
     sale.customer_id = CUSTOMERS[n % 3]
     sale.closed_at.FromDatetime(now)
     sale.lines.add(
@@ -86,29 +88,44 @@ def storage_round(folder: Path, batches: int, events: int) -> float:
         storage.close()
 
 
-def grpc_round(folder: Path, batches: int, events: int) -> float:
+def grpc_round(folder: Path, batches: int, events: int, tills: int = 1) -> float:
+    """Entries per second pushed over gRPC by ``tills`` tills at once, each sending its
+    share of the ``batches`` pushes one after another."""
     db_path = folder / f"{new_id()}.db"
     storage = SqliteStorage(db_path)
+    names = [f"T{i + 1}" for i in range(tills)]
     try:
         load_demo_catalog(storage)
-        token = enrol(storage, "T1", "kyiv-1")
+        tokens = [enrol(storage, name, "kyiv-1") for name in names]
     finally:
         storage.close()
     central = CentralProcess(db_path)
     central.start()
-    client = SyncClient(central.address, token, till_id="T1", store_id="kyiv-1")
+    clients = [SyncClient(central.address, token, till_id=name, store_id="kyiv-1")
+               for name, token in zip(names, tokens, strict=True)]
     try:
         pushes = [
-            [sale_event(b * events + i).SerializeToString() for i in range(events)]
-            for b in range(batches)
+            [[sale_event(b * events + i, name).SerializeToString() for i in range(events)]
+             for b in range(batches // tills)]
+            for name in names
         ]
+
+        def send(client: SyncClient, mine: list[list[bytes]]) -> None:
+            for push in mine:
+                reply = client.push(push)
+                assert len(reply.acknowledged_ids) == events
+
+        threads = [threading.Thread(target=send, args=pair)
+                   for pair in zip(clients, pushes, strict=True)]
         start = time.perf_counter()
-        for push in pushes:
-            reply = client.push(push)
-            assert len(reply.acknowledged_ids) == events
-        return batches * events / (time.perf_counter() - start)
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return tills * (batches // tills) * events / (time.perf_counter() - start)
     finally:
-        client.close()
+        for client in clients:
+            client.close()
         central.stop()
 
 
@@ -124,6 +141,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--batches", type=int, default=40)
     parser.add_argument("--events", type=int, default=500, help="events per push")
+    parser.add_argument("--tills", type=int, default=4, help="tills for the third figure")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; {args.batches} pushes x {args.events} sales per round")
     with tempfile.TemporaryDirectory() as folder:
@@ -134,6 +152,11 @@ def main() -> None:
         report(
             "gRPC push on 127.0.0.1",
             [grpc_round(Path(folder), args.batches, args.events) for _ in range(args.rounds)],
+        )
+        report(
+            f"gRPC push on 127.0.0.1, {args.tills} tills at once",
+            [grpc_round(Path(folder), args.batches, args.events, args.tills)
+             for _ in range(args.rounds)],
         )
 
 

@@ -15,7 +15,7 @@ from typing import TypeVar
 import grpc
 from google.protobuf.message import DecodeError, Message
 
-from central.storage.base import CentralStorage, TillIdentity, TillReport
+from central.storage.base import CentralStorage, PushOutcome, TillIdentity, TillReport
 from central.storage.feed import FeedPosition
 from kassa.replication.hlc import Stamp
 from kassa.sync.v1 import sync_pb2
@@ -26,6 +26,9 @@ MAX_PUSH_EVENTS = 1000
 MAX_BATCH = 1000
 DEFAULT_BATCH = 500
 MAX_SNAPSHOT_PAGE = 5000
+# Pushes waiting while the database thread applies others commit together, up to this
+# many events in one transaction.
+MAX_GROUP_EVENTS = 5000
 # How often the feed head is re-read while tills follow, for changes committed by other
 # processes (central's CLI on the same database); pushes central applies wake at once.
 FOLLOW_POLL_S = 0.5
@@ -34,6 +37,7 @@ FOLLOW_REPORT_S = 30.0
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Message)
+Push = tuple[TillIdentity, list[sync_pb2.Event]]
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,16 @@ class FeedWatch:
                 await asyncio.wait_for(self._poked.wait(), self._poll_s)
 
 
+def _settle(future: asyncio.Future[T], result: T | Exception) -> None:
+    """Give a waiting push its outcome (or error), unless its caller has gone."""
+    if future.done():
+        return
+    if isinstance(result, Exception):
+        future.set_exception(result)
+    else:
+        future.set_result(result)
+
+
 class SyncServicer:
     """Push, Subscribe and Snapshot for tills; every storage call runs on one DB thread.
 
@@ -145,9 +159,46 @@ class SyncServicer:
         self._storage: CentralStorage = self._executor.submit(storage_factory).result()
         self._client_certificates = client_certificates
         self._feed = FeedWatch(lambda: self._run(self._storage.feed_position), FOLLOW_POLL_S)
+        self._pushes: list[tuple[Push, asyncio.Future[PushOutcome]]] = []
+        self._committer: asyncio.Task[None] | None = None
 
     async def _run(self, fn: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn)
+
+    async def _apply(self, push: Push) -> PushOutcome:
+        """The push's outcome once the transaction holding it has committed. Pushes that
+        arrive while the database thread is busy wait and then commit together (group
+        commit), each still in one transaction."""
+        future: asyncio.Future[PushOutcome] = asyncio.get_running_loop().create_future()
+        self._pushes.append((push, future))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_waiting())
+        return await future
+
+    async def _commit_waiting(self) -> None:
+        while self._pushes:
+            group = [self._pushes.pop(0)]
+            size = len(group[0][0][1])
+            while self._pushes and size + len(self._pushes[0][0][1]) <= MAX_GROUP_EVENTS:
+                group.append(self._pushes.pop(0))
+                size += len(group[-1][0][1])
+            await self._commit_group(group)
+
+    async def _commit_group(self, group: list[tuple[Push, asyncio.Future[PushOutcome]]]) -> None:
+        """Apply a group in one transaction; if that fails, each push alone, so that a push
+        that fails fails by itself."""
+        pushes = [push for push, _ in group]
+        try:
+            outcomes = await self._run(lambda: self._storage.apply_pushes(pushes))
+        except Exception as exc:
+            if len(group) == 1:
+                _settle(group[0][1], exc)
+                return
+            for item in group:
+                await self._commit_group([item])
+            return
+        for (_, future), outcome in zip(group, outcomes, strict=True):
+            _settle(future, outcome)
 
     async def _authenticate(self, context: grpc.aio.ServicerContext) -> TillIdentity:
         metadata = dict(context.invocation_metadata() or ())
@@ -206,9 +257,8 @@ class SyncServicer:
                     f"this credential is till {till.till_id!r} of store {till.store_id!r}",
                 )
         events = list(request.events)
-        outcome = await self._run(lambda: self._storage.apply_events(till, events))
+        outcome = await self._apply((till, events))
         self._feed.poke()
-        await self._run(lambda: self._storage.record_contact(till, None))
         for event_id, reason in outcome.rejected:
             log.error("till %s: rejected event %s: %s", till.till_id, event_id, reason)
         return sync_pb2.PushReply(

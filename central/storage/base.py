@@ -61,7 +61,14 @@ class CentralStorage(Protocol):
         """The enrolled, unrevoked till holding this credential."""
 
     def apply_events(self, till: TillIdentity, events: list[sync_pb2.Event]) -> PushOutcome:
-        """Apply pushed events exactly once each; events seen before are acknowledged again."""
+        """Apply pushed events exactly once each, in one transaction that also notes the
+        till's contact; events seen before are acknowledged again."""
+
+    def apply_pushes(
+        self, pushes: list[tuple[TillIdentity, list[sync_pb2.Event]]]
+    ) -> list[PushOutcome]:
+        """Several pushes as apply_events applies each, in order, in one transaction (group
+        commit): all of them or, if any raises, none."""
 
     def feed_position(self) -> FeedPosition:
         """The feed's head, horizon, the ledger checksum at head and central's clock."""

@@ -22,6 +22,7 @@ import psycopg
 import sqlite_utils
 from psycopg.types.numeric import IntLoader
 
+from central.storage.events import fill_receipt_bodies
 from central.storage.schema import MIGRATIONS
 from central.storage.sqlite import SqliteStorage
 from kassa.replication.hlc import Stamp
@@ -130,6 +131,8 @@ class PostgresStorage(SqliteStorage):
                     for statement in pg_schema(script).split(";"):
                         if statement.strip():
                             pg.execute(statement)
+                    if version == 5:
+                        fill_receipt_bodies(self.db.conn)
                     pg.execute("DELETE FROM schema_version")
                     pg.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
 

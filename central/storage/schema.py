@@ -277,4 +277,22 @@ MIGRATIONS: list[tuple[int, str]] = [
         )
         """,
     ),
+    (
+        5,
+        # Push ingest: a receipt keeps its sale as one protobuf blob, the SaleClosed as
+        # pushed, instead of a row per line and per payment (no query reads them row-wise;
+        # a return reads its receipt's lines from here). The storage fills the body of
+        # receipts stored before from their line and payment rows (lines and payments
+        # only); migration 6 then drops those tables.
+        """
+        ALTER TABLE receipts ADD COLUMN body BLOB
+        """,
+    ),
+    (
+        6,
+        """
+        DROP TABLE payments;
+        DROP TABLE receipt_lines
+        """,
+    ),
 ]

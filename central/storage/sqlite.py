@@ -17,9 +17,17 @@ from pathlib import Path
 import sqlite_utils
 from google.protobuf.message import Message
 
-from central.storage import bulk, catalog, customers, feed, merges, pricing, snapshot
+from central.storage import catalog, customers, feed, merges, pricing, snapshot
 from central.storage.base import PushOutcome, SnapshotSlice, TillIdentity, TillReport
-from central.storage.events import APPLIERS, EventRejected, Tx, upsert_card
+from central.storage.events import (
+    APPLIERS,
+    EVENT_SQL,
+    EventRejected,
+    Tx,
+    apply_sales,
+    fill_receipt_bodies,
+    upsert_card,
+)
 from central.storage.feed import FeedBuffer, FeedPosition
 from central.storage.schema import MIGRATIONS
 from kassa.replication import hlc
@@ -29,6 +37,8 @@ from kassa.replication.hlc import Stamp
 from kassa.sync.v1 import sync_pb2
 
 log = logging.getLogger(__name__)
+
+CONTACT_SQL = "UPDATE tills SET last_contact = ? WHERE id = ?"
 
 
 def _now_ms() -> int:
@@ -80,6 +90,8 @@ class SqliteStorage:
                             conn.execute(statement)
                     if version == 2:
                         self._start_checksum(conn)
+                    if version == 5:
+                        fill_receipt_bodies(conn)
                     conn.execute(f"PRAGMA user_version = {version}")
 
     @staticmethod
@@ -147,7 +159,7 @@ class SqliteStorage:
         now = datetime.now(UTC).isoformat()
         with self._write() as conn:
             if report is None:
-                conn.execute("UPDATE tills SET last_contact = ? WHERE id = ?", (now, till.till_id))
+                conn.execute(CONTACT_SQL, (now, till.till_id))
             else:
                 conn.execute(
                     "UPDATE tills SET last_contact = ?, last_cursor = ?, pending_events = ?, "
@@ -245,36 +257,53 @@ class SqliteStorage:
     # --- sync -------------------------------------------------------------------------
 
     def apply_events(self, till: TillIdentity, events: list[sync_pb2.Event]) -> PushOutcome:
-        """Apply a batch in one transaction: each run of new sales in bulk
-        (central/storage/bulk.py) when it all checks out, every other event (and a run
-        that does not check out) in its own savepoint.
+        return self.apply_pushes([(till, events)])[0]
+
+    def apply_pushes(
+        self, pushes: list[tuple[TillIdentity, list[sync_pb2.Event]]]
+    ) -> list[PushOutcome]:
+        """Apply pushes in order in one transaction (one commit for all of them), then note
+        each till's contact (in till order: PostgreSQL locks those rows to the commit)."""
+        now = datetime.now(UTC).isoformat()
+        with self._feed_write() as (conn, buffer):
+            outcomes = [self._apply_push(conn, buffer, till, events, now)
+                        for till, events in pushes]
+            for till_id in sorted({till.till_id for till, _ in pushes}):
+                conn.execute(CONTACT_SQL, (now, till_id))
+        for outcome in outcomes:
+            outcome.clock = self._clock
+        return outcomes
+
+    def _apply_push(
+        self, conn: sqlite3.Connection, buffer: FeedBuffer, till: TillIdentity,
+        events: list[sync_pb2.Event], now: str,
+    ) -> PushOutcome:
+        """One push: each run of new sales in bulk (events.apply_sales) when it all checks
+        out, every other event (and a run that does not check out) in its own savepoint.
 
         A constraint an event breaks (an id of a receipt or ledger entry stored before)
         rejects that event only.
         """
-        now = datetime.now(UTC).isoformat()
         outcome = PushOutcome()
-        with self._feed_write() as (conn, buffer):
-            seen = self._seen_hashes(conn, [e.id for e in events])
-            for run, in_bulk in _runs(events, seen):
-                if in_bulk and self._apply_in_bulk(conn, till, buffer, run, seen, now):
-                    outcome.acknowledged += [e.id for e in run]
-                    continue
-                for event in run:
-                    conn.execute("SAVEPOINT event")
-                    mark = buffer.mark()
-                    try:
-                        self._apply_event(conn, till, buffer, event, seen, now)
-                    except (EventRejected, sqlite3.IntegrityError) as exc:
-                        conn.execute("ROLLBACK TO SAVEPOINT event")
-                        buffer.rollback(mark)
-                        reason = str(exc) if isinstance(exc, EventRejected) else (
-                            f"event {event.id} repeats a stored fact: {exc}")
-                        outcome.rejected.append((event.id, reason))
-                    else:
-                        outcome.acknowledged.append(event.id)
-                    conn.execute("RELEASE SAVEPOINT event")
-        outcome.clock = self._clock
+        seen = self._seen_hashes(conn, [e.id for e in events])
+        for run, in_bulk in _runs(events, seen):
+            if in_bulk and self._apply_in_bulk(conn, till, buffer, run, seen, now):
+                outcome.acknowledged += [e.id for e in run]
+                continue
+            for event in run:
+                conn.execute("SAVEPOINT event")
+                mark = buffer.mark()
+                try:
+                    self._apply_event(conn, till, buffer, event, seen, now)
+                except (EventRejected, sqlite3.IntegrityError) as exc:
+                    conn.execute("ROLLBACK TO SAVEPOINT event")
+                    buffer.rollback(mark)
+                    reason = str(exc) if isinstance(exc, EventRejected) else (
+                        f"event {event.id} repeats a stored fact: {exc}")
+                    outcome.rejected.append((event.id, reason))
+                else:
+                    outcome.acknowledged.append(event.id)
+                conn.execute("RELEASE SAVEPOINT event")
         return outcome
 
     def _apply_in_bulk(
@@ -291,11 +320,11 @@ class SqliteStorage:
             digest = content_hash(event)
             if event.content_hash and event.content_hash != digest:
                 return False
-            checked.append((event, digest, self._stamp(event, now_ms)))
+            checked.append((event, digest, self._stamp(event, now_ms).encode()))
         conn.execute("SAVEPOINT bulk")
         mark = buffer.mark()
         try:
-            bulk.apply_sales(conn, till, buffer, checked, now)
+            apply_sales(conn, till, buffer, checked, now)
         except (EventRejected, sqlite3.IntegrityError):
             conn.execute("ROLLBACK TO SAVEPOINT bulk")
             conn.execute("RELEASE SAVEPOINT bulk")
@@ -307,10 +336,12 @@ class SqliteStorage:
 
     def _stamp(self, event: sync_pb2.Event, now_ms: int) -> Stamp:
         """The event's HLC stamp, bounded; central's clock moves past it."""
-        stamp = Stamp(event.hlc.wall_ms, event.hlc.logical)
-        if stamp == hlc.ZERO:  # pushed by a till older than HLC stamps
-            stamp = Stamp(event.created_at.ToMilliseconds())
-        stamp = hlc.bound(stamp, now_ms)
+        wall, logical = event.hlc.wall_ms, event.hlc.logical
+        if not (wall or logical):  # pushed by a till older than HLC stamps
+            wall = event.created_at.ToMilliseconds()
+        stamp = Stamp(wall, logical)
+        if wall >= now_ms + hlc.MAX_AHEAD_MS:  # bound() changes nothing below that
+            stamp = hlc.bound(stamp, now_ms)
         self._clock = hlc.receive(self._clock, stamp, now_ms)
         return stamp
 
@@ -345,11 +376,8 @@ class SqliteStorage:
         if applier is None:
             raise EventRejected(f"event {event.id} has no body this central knows")
         stamp = self._stamp(event, _now_ms())
-        conn.execute(
-            "INSERT INTO events (id, store_id, till_id, content_hash, received_at, hlc) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (event.id, till.store_id, till.till_id, digest, now, stamp.encode()),
-        )
+        conn.execute(EVENT_SQL, (event.id, till.store_id, till.till_id, digest, now,
+                                 stamp.encode()))
         applier(Tx(conn, till, buffer, event, stamp, now))
         seen[event.id] = digest
 

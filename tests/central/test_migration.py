@@ -1,13 +1,17 @@
-"""A central database made before pricing programs upgrades in place (migration 3)."""
+"""Central databases made by older versions upgrade in place."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
+from central.demo import load_demo_catalog
+from central.storage.base import TillIdentity
 from central.storage.schema import MIGRATIONS
 from central.storage.sqlite import SqliteStorage
 from kassa.sync.v1 import sync_pb2
+from tests.central.builders import return_event, sale_event
 
 
 def test_a_database_with_a_loyalty_program_upgrades_and_its_feed_still_reads(
@@ -39,5 +43,56 @@ def test_a_database_with_a_loyalty_program_upgrades_and_its_feed_still_reads(
         assert {"pricing_programs", "customer_terms", "customer_purchases", "returns",
                 "return_lines", "refunds"} <= tables
         assert [c.card for c in storage.changes_between(0, 2, 10)] == [card]
+    finally:
+        storage.close()
+
+
+def test_receipts_stored_as_rows_get_a_body_and_take_returns(tmp_path: Path) -> None:
+    """Migration 5 rebuilds a receipt's lines and payments from their rows into its body;
+    a return then checks against those lines."""
+    sale = sale_event(customer_id="").sale_closed
+    path = tmp_path / "central.db"
+    conn = sqlite3.connect(path)
+    for _, script in MIGRATIONS[:4]:
+        conn.executescript(script)
+    conn.execute("INSERT INTO events (id, store_id, till_id, content_hash, received_at) "
+                 "VALUES ('e-1', 'kyiv-1', 'A1', '', '')")
+    conn.execute(
+        "INSERT INTO receipts (id, number, store_id, till_id, closed_at, total, cashier_id, "
+        "shift_id, event_id) VALUES (?, ?, 'kyiv-1', 'A1', '', ?, '', '', 'e-1')",
+        (sale.receipt_id, sale.number, sale.total),
+    )
+    conn.executemany(
+        "INSERT INTO receipt_lines (receipt_id, line_no, product_id, barcode, name, "
+        "quantity_milli, unit_price, total, base_total, vat_rate_bp, points_spent, "
+        "points_earned, discounts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(sale.receipt_id, ln.line_no, ln.product_id, ln.barcode, ln.name, ln.quantity_milli,
+          ln.unit_price, ln.total, ln.base_total, ln.vat_rate_bp, ln.points_spent,
+          ln.points_earned, json.dumps([{f.name: v for f, v in d.ListFields()}
+                                        for d in ln.discounts]))
+         for ln in sale.lines],
+    )
+    conn.executemany("INSERT INTO payments (receipt_id, method, amount) VALUES (?, ?, ?)",
+                     [(sale.receipt_id, "points", 1000), (sale.receipt_id, "cash", 10610)])
+    conn.execute("PRAGMA user_version = 4")
+    conn.commit()
+    conn.close()
+
+    storage = SqliteStorage(path)
+    try:
+        load_demo_catalog(storage)
+        tables = {r[0] for r in storage.db.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert not {"payments", "receipt_lines"} & tables
+        (body,) = storage.db.conn.execute("SELECT body FROM receipts").fetchone()
+        stored = sync_pb2.SaleClosed.FromString(body)
+        assert list(stored.lines) == list(sale.lines)
+        assert [(p.method, p.amount) for p in stored.payments] == [
+            (sync_pb2.Payment.CASH, 10610), (sync_pb2.Payment.POINTS, 1000)]
+        too_much = return_event(sale, line_no=1, quantity_milli=3000)
+        fits = return_event(sale, line_no=1, quantity_milli=2000)
+        outcome = storage.apply_events(TillIdentity("A1", "kyiv-1"), [too_much, fits])
+        assert outcome.acknowledged == [fits.id]
+        assert "2 of 2 is left to return" in outcome.rejected[0][1]
     finally:
         storage.close()

@@ -14,7 +14,8 @@ from central.demo import load_demo_catalog
 from central.storage import reports
 from central.storage.base import TillIdentity
 from central.storage.feed import FeedBuffer, read_position
-from central.storage.postgres import Connection, PostgresStorage
+from central.storage.postgres import Connection, PostgresStorage, pg_schema
+from central.storage.schema import MIGRATIONS
 from central.storage.sqlite import SqliteStorage
 from kassa.replication.checksum import ledger_sum
 from kassa.replication.hlc import Stamp
@@ -33,7 +34,10 @@ def test_the_schema_is_made_once_and_reopening_changes_nothing(pg_url: str) -> N
     PostgresStorage(pg_url).close()
     storage = PostgresStorage(pg_url)
     try:
-        assert rows(storage, "SELECT version FROM schema_version") == [(4,)]
+        assert rows(storage, "SELECT version FROM schema_version") == [(len(MIGRATIONS),)]
+        assert rows(storage, "SELECT data_type FROM information_schema.columns "
+                             "WHERE table_name = 'receipts' AND column_name = 'body'") == [
+            ("bytea",)]
         assert rows(storage, "SELECT data_type FROM information_schema.columns "
                              "WHERE table_name = 'changes' AND column_name = 'seq'") == [
             ("bigint",)]
@@ -221,3 +225,47 @@ def test_a_dropped_connection_fails_one_call_and_the_next_one_reconnects(
 
 def test_percent_signs_in_sql_reach_postgres_unchanged(storage: PostgresStorage) -> None:
     assert rows(storage, "SELECT 1 WHERE ? LIKE 'a%'", "ab") == [(1,)]
+
+
+def test_receipts_stored_as_rows_get_a_body(pg_url: str) -> None:
+    """Migration 5 on PostgreSQL: a receipt's line and payment rows become its body."""
+    sale = sale_event(customer_id="").sale_closed
+    with psycopg.connect(pg_url, autocommit=True) as pg:
+        pg.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        for _, script in MIGRATIONS[:4]:
+            for statement in pg_schema(script).split(";"):
+                if statement.strip():
+                    pg.execute(statement)
+        pg.execute("INSERT INTO schema_version (version) VALUES (4)")
+        pg.execute("INSERT INTO events (id, store_id, till_id, content_hash, received_at) "
+                   "VALUES ('e-1', 'kyiv-1', 'A1', '', '')")
+        pg.execute(
+            "INSERT INTO receipts (id, number, store_id, till_id, closed_at, total, cashier_id, "
+            "shift_id, event_id) VALUES (%s, %s, 'kyiv-1', 'A1', '', %s, '', '', 'e-1')",
+            (sale.receipt_id, sale.number, sale.total),
+        )
+        line = sale.lines[0]
+        pg.execute(
+            "INSERT INTO receipt_lines (receipt_id, line_no, product_id, barcode, name, "
+            "quantity_milli, unit_price, total, discounts) "
+            "VALUES (%s, 1, %s, %s, %s, %s, %s, %s, %s)",
+            (sale.receipt_id, line.product_id, line.barcode, line.name, line.quantity_milli,
+             line.unit_price, line.total, '[{"kind": "personal", "amount": 195}]'),
+        )
+        pg.execute("INSERT INTO payments (receipt_id, method, amount) VALUES (%s, 'cash', 50)",
+                   (sale.receipt_id,))
+    storage = PostgresStorage(pg_url)
+    try:
+        ((body,),) = rows(storage, "SELECT body FROM receipts")
+        assert sync_pb2.SaleClosed.FromString(body) == sync_pb2.SaleClosed(
+            lines=[sync_pb2.ReceiptLine(
+                line_no=1, product_id=line.product_id, barcode=line.barcode, name=line.name,
+                quantity_milli=line.quantity_milli, unit_price=line.unit_price,
+                total=line.total,
+                discounts=[sync_pb2.LineDiscount(kind="personal", amount=195)])],
+            payments=[sync_pb2.Payment(method=sync_pb2.Payment.CASH, amount=50)],
+        )
+        assert rows(storage, "SELECT COUNT(*) FROM information_schema.tables "
+                             "WHERE table_name IN ('payments', 'receipt_lines')") == [(0,)]
+    finally:
+        storage.close()

@@ -18,7 +18,7 @@ from tests.central.builders import sale_event
 
 TILL = TillIdentity("A1", "kyiv-1")
 SKIP = {"received_at", "recorded_at", "enrolled_at", "stored_at", "last_contact", "hlc"}
-TABLES = ["events", "receipts", "payments", "receipt_lines", "ledger_entries",
+TABLES = ["events", "receipts", "ledger_entries",
           "customer_purchases", "overdrafts", "one_time_overuse", "shifts", "cash_movements"]
 
 
@@ -43,10 +43,21 @@ def batch() -> list[sync_pb2.Event]:
 
 
 def apply(path: Path, events: list[sync_pb2.Event]) -> tuple[PushOutcome, dict[str, list[Any]]]:
+    (outcome,), rows = apply_pushes(path, [(TILL, events)], together=False)
+    return outcome, rows
+
+
+def apply_pushes(
+    path: Path, pushes: list[tuple[TillIdentity, list[sync_pb2.Event]]], *, together: bool
+) -> tuple[list[PushOutcome], dict[str, list[Any]]]:
+    """Apply pushes in one transaction or one by one; their outcomes and the rows stored."""
     storage = SqliteStorage(path)
     try:
         load_demo_catalog(storage)
-        outcome = storage.apply_events(TILL, events)
+        if together:
+            outcomes = storage.apply_pushes(pushes)
+        else:
+            outcomes = [storage.apply_events(till, events) for till, events in pushes]
         conn = storage.db.conn
         rows = {}
         for table in TABLES:
@@ -59,7 +70,7 @@ def apply(path: Path, events: list[sync_pb2.Event]) -> tuple[PushOutcome, dict[s
             "ORDER BY seq").fetchall()
         rows["feed_state"] = conn.execute(
             "SELECT head, entries, points, digest_sum FROM feed_state").fetchall()
-        return outcome, rows
+        return outcomes, rows
     finally:
         storage.close()
 
@@ -87,3 +98,22 @@ def test_a_bad_sale_in_a_run_rejects_only_itself(tmp_path: Path) -> None:
     assert "payments do not add up" in outcome.rejected[0][1]
     assert len(outcome.acknowledged) == len(events) - 1
     assert len(rows["receipts"]) == 6
+
+
+def test_pushes_committed_together_get_the_outcomes_they_get_one_by_one(
+    tmp_path: Path,
+) -> None:
+    """Group commit: a till's push, then another till's repeating one of its sales, one
+    reusing a sale's id for other content, and a new sale."""
+    first = batch()
+    reused = sale_event()
+    reused.id = first[1].id
+    other = TillIdentity("A2", "kyiv-1")
+    pushes = [(TILL, first), (other, [first[3], reused, plain_sale()])]
+    together, together_rows = apply_pushes(tmp_path / "together.db", pushes, together=True)
+    alone, alone_rows = apply_pushes(tmp_path / "alone.db", pushes, together=False)
+    assert [(o.acknowledged, o.rejected) for o in together] == [
+        (o.acknowledged, o.rejected) for o in alone]
+    assert together_rows == alone_rows
+    assert together[1].acknowledged == [first[3].id, pushes[1][1][2].id]
+    assert [i for i, _ in together[1].rejected] == [reused.id]
