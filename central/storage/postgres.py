@@ -62,8 +62,9 @@ def _connect(url: str) -> psycopg.Connection[Any]:
 class Connection:
     """The subset of sqlite3.Connection the storage modules use, on a psycopg connection.
 
-    A constraint violation raises sqlite3.IntegrityError, as the modules and the push
-    path expect; cursors are psycopg's (fetchone, fetchall, rowcount, iteration). A
+    A constraint violation raises sqlite3.IntegrityError and a value PostgreSQL cannot
+    hold (a NUL character in text) sqlite3.DataError, as the modules and the push path
+    expect; cursors are psycopg's (fetchone, fetchall, rowcount, iteration). A
     connection the server dropped fails the call that finds it broken; the next call
     outside a transaction connects again.
     """
@@ -94,12 +95,16 @@ class Connection:
             return self._live().execute(_placeholders(sql), params)
         except psycopg.IntegrityError as exc:
             raise sqlite3.IntegrityError(str(exc)) from exc
+        except psycopg.DataError as exc:
+            raise sqlite3.DataError(str(exc)) from exc
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         try:
             self._live().cursor().executemany(_placeholders(sql), rows)
         except psycopg.IntegrityError as exc:
             raise sqlite3.IntegrityError(str(exc)) from exc
+        except psycopg.DataError as exc:
+            raise sqlite3.DataError(str(exc)) from exc
 
     def close(self) -> None:
         self.pg.close()

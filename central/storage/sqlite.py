@@ -67,6 +67,21 @@ def _runs(
         yield run, in_bulk
 
 
+# What storing a pushed value that central cannot hold raises: a timestamp outside the
+# years 1-9999 (ValueError or OverflowError when converted), text with a NUL character
+# on PostgreSQL (DataError).
+UNSTORABLE = (ValueError, OverflowError, sqlite3.DataError)
+
+
+def _rejection(event: sync_pb2.Event, exc: Exception) -> str:
+    """Why ``event`` was rejected, for the till's quarantine and central's log."""
+    if isinstance(exc, EventRejected):
+        return str(exc)
+    if isinstance(exc, sqlite3.IntegrityError):
+        return f"event {event.id} repeats a stored fact: {exc}"
+    return f"event {event.id} carries a value central cannot store: {exc}"
+
+
 class SqliteStorage:
     """CentralStorage on SQLite, plus the HQ-side writes (stores, catalog, customers)."""
 
@@ -282,7 +297,9 @@ class SqliteStorage:
         out, every other event (and a run that does not check out) in its own savepoint.
 
         A constraint an event breaks (an id of a receipt or ledger entry stored before)
-        rejects that event only.
+        rejects that event only, and so does a value central cannot store (a timestamp
+        out of range, a NUL character on PostgreSQL): never the whole push, which the
+        till would send again and again.
         """
         outcome = PushOutcome()
         seen = self._seen_hashes(conn, [e.id for e in events])
@@ -295,11 +312,10 @@ class SqliteStorage:
                 mark = buffer.mark()
                 try:
                     self._apply_event(conn, till, buffer, event, seen, now)
-                except (EventRejected, sqlite3.IntegrityError) as exc:
+                except (EventRejected, sqlite3.IntegrityError, *UNSTORABLE) as exc:
                     conn.execute("ROLLBACK TO SAVEPOINT event")
                     buffer.rollback(mark)
-                    reason = str(exc) if isinstance(exc, EventRejected) else (
-                        f"event {event.id} repeats a stored fact: {exc}")
+                    reason = _rejection(event, exc)
                     outcome.rejected.append((event.id, reason))
                 else:
                     outcome.acknowledged.append(event.id)
@@ -325,7 +341,7 @@ class SqliteStorage:
         mark = buffer.mark()
         try:
             apply_sales(conn, till, buffer, checked, now)
-        except (EventRejected, sqlite3.IntegrityError):
+        except (EventRejected, sqlite3.IntegrityError, *UNSTORABLE):
             conn.execute("ROLLBACK TO SAVEPOINT bulk")
             conn.execute("RELEASE SAVEPOINT bulk")
             buffer.rollback(mark)

@@ -269,3 +269,13 @@ def test_receipts_stored_as_rows_get_a_body(pg_url: str) -> None:
                              "WHERE table_name IN ('payments', 'receipt_lines')") == [(0,)]
     finally:
         storage.close()
+
+
+def test_text_postgres_cannot_hold_rejects_only_its_event(storage: PostgresStorage) -> None:
+    bad, good = sale_event(customer_id=""), sale_event(customer_id="")
+    bad.sale_closed.number = "A1-\x00"
+    outcome = storage.apply_events(TILL, [bad, good])
+    assert [event_id for event_id, _ in outcome.rejected] == [bad.id]
+    assert "cannot store" in outcome.rejected[0][1] and "NUL" in outcome.rejected[0][1]
+    assert outcome.acknowledged == [good.id]
+    assert storage.receipt_count() == 1

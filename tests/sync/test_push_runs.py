@@ -117,3 +117,14 @@ def test_pushes_committed_together_get_the_outcomes_they_get_one_by_one(
     assert together_rows == alone_rows
     assert together[1].acknowledged == [first[3].id, pushes[1][1][2].id]
     assert [i for i, _ in together[1].rejected] == [reused.id]
+
+
+def test_a_value_central_cannot_store_rejects_only_its_event(tmp_path: Path) -> None:
+    events = batch()
+    bad = events[4]
+    bad.sale_closed.closed_at.seconds = 400_000_000_000  # the year 14645
+    outcome, rows = apply(tmp_path / "c.db", events)
+    assert [i for i, _ in outcome.rejected] == [bad.id]
+    assert "cannot store" in outcome.rejected[0][1]
+    assert len(outcome.acknowledged) == len(events) - 1
+    assert len(rows["receipts"]) == 6
