@@ -91,6 +91,11 @@ class ReceiptLines(Widget, can_focus=False):
         highlighted; otherwise the highlight stays on its row (or the last one)."""
         rows = list(rows)
         grew = len(rows) > len(self.rows)
+        if len(rows) < len(self.rows):  # fill the view again from the rows above
+            top = min(self._top, max(len(rows) - max(self.size.height - 1, 1), 0))
+            if top != self._top:
+                self._top = top
+                self.refresh()
         changed = [i for i in range(max(len(rows), len(self.rows)))
                    if i >= len(rows) or i >= len(self.rows) or rows[i] != self.rows[i]]
         self.rows = rows
@@ -114,7 +119,7 @@ class ReceiptLines(Widget, can_focus=False):
             self.cursor_row = row
         self._refresh_row(row)
         visible = max(self.size.height - 1, 1)
-        top = min(self._top, max(len(self.rows) - visible, 0))
+        top = self._top
         if not top <= row < top + visible:
             # Jump by half a view, not a line: moving every row is a redraw of the whole
             # table, so a growing receipt pays it once every half view of scans.

@@ -70,6 +70,21 @@ async def test_a_long_receipt_pages_by_half_a_view_and_keeps_the_highlight_shown
         assert shown(table)[1:] == [""] * 5
 
 
+async def test_a_growing_receipt_only_ever_pages_forward() -> None:
+    app = Table()
+    async with app.run_test() as pilot:
+        table = app.query_one(ReceiptLines)
+        tops = []
+        for n in range(1, 21):
+            table.set_rows(rows(n))
+            await pilot.pause()
+            first = int(shown(table)[1].split()[0])
+            assert first <= n < first + 5  # the new line is in view
+            tops.append(first)
+        assert tops == sorted(tops)
+        assert sorted(set(tops)) == [1, 4, 7, 10, 13, 16]  # a jump (a redraw) every 3 lines
+
+
 async def test_adding_a_line_redraws_only_that_line_and_the_previous_highlight() -> None:
     app = Table()
     async with app.run_test() as pilot:
