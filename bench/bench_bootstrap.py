@@ -7,10 +7,10 @@ issue's target: 1,000,000 customers in <= 60 s.
 
 Central's database is the demo chain plus bulk SQL rows in the tables the snapshot
 reads (central/storage/snapshot.py: products with their payload, customers, cards,
-ledger entries), and the running ledger checksum in ``feed_state`` set to those rows;
-the bulk rows are not in the feed, which a bootstrap does not read. A real central
-process serves it on 127.0.0.1; each bootstrap goes into a fresh till database in
-this process through the real client (edge.sync.client) by the runner's own
+ledger entries made at distinct moments), and the running ledger checksum in
+``feed_state`` set to those rows; the bulk rows are not in the feed, which a bootstrap
+does not read. A real central process serves it on 127.0.0.1; each bootstrap goes into
+a fresh till database in this process through the real client (edge.sync.client) by the runner's own
 ``edge.sync.runner.bootstrap`` (which asks for the next page while it applies one), with
 the time spent in Snapshot calls summed. Then, on the last till: a full sync round (its
 running ledger checksum must equal central's), the cost of that checksum kept running
@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -45,7 +46,12 @@ from kassa.sync.v1 import sync_pb2
 from tests.central_process import CentralProcess
 
 CHUNK = 50_000
-CREATED = "2026-11-01T10:00:00+00:00"
+CREATED = datetime(2026, 11, 1, 10, tzinfo=UTC)
+
+
+def created(i: int) -> str:
+    """When entry ``i`` was made: a distinct moment each, as in a real chain."""
+    return (CREATED + timedelta(seconds=7 * i, microseconds=i % 1000)).isoformat()
 
 
 def ean(prefix: str, n: int) -> str:
@@ -93,8 +99,8 @@ def build(path: Path, customers: int, products: int) -> str:
             conn.executemany("INSERT INTO cards (barcode, customer_id, blocked)"
                              " VALUES (?, ?, ?)", chunk)
         for chunk in _chunks((f"e{i:07d}", f"k{i:07d}", 10 + i % 990, f"r{i:07d}", "kyiv-1",
-                              CREATED, "earn", f"e{i:07d}", CREATED, CREATED, None)
-                             for i in range(customers)):
+                              at, "earn", f"e{i:07d}", at, at, None)
+                             for i in range(customers) for at in (created(i),)):
             conn.executemany("INSERT INTO ledger_entries (id, customer_id, points, receipt_id,"
                              " store_id, created_at, reason, lot_id, lot_earned_at,"
                              " lot_available_at, lot_expires_at)"

@@ -82,3 +82,20 @@ def test_sigkill_after_the_nth_scan_restores_the_open_receipt(
         assert session.shift is not None
     finally:
         database.close()
+
+
+def test_a_write_central_can_resend_commits_lazily_and_every_other_stays_durable(
+    tmp_path: Path,
+) -> None:
+    database = Database(tmp_path / "edge.db")
+    try:
+        with database.write(durable=False) as db:
+            assert db.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        assert database.scalar("PRAGMA synchronous") == 2  # FULL again
+        with pytest.raises(RuntimeError), database.write(durable=False):
+            raise RuntimeError("a bad page")
+        assert database.scalar("PRAGMA synchronous") == 2
+        with database.write() as db:
+            assert db.conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+    finally:
+        database.close()

@@ -17,6 +17,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from google.protobuf.message import Message
@@ -42,22 +43,30 @@ def _card(k: sync_pb2.Card, row: Row) -> None:
     k.barcode, k.customer_id, k.blocked = row[0], row[1], bool(row[2])
 
 
-def _set_time(stamp: Timestamp, value: str) -> None:
-    """``stamp.FromDatetime(datetime.fromisoformat(value))`` (naive read as UTC), without
-    its detour through a time tuple."""
+@lru_cache(maxsize=4096)
+def _since_epoch(value: str) -> tuple[int, int]:
+    """(seconds, nanos) of a stored time as ``Timestamp.FromDatetime`` sets them (naive
+    read as UTC), without its detour through a time tuple; cached, as the times of an
+    entry and its lot mostly repeat."""
     moment = datetime.fromisoformat(value)
     since = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) - _EPOCH
-    stamp.seconds, stamp.nanos = since.days * 86400 + since.seconds, since.microseconds * 1000
+    return since.days * 86400 + since.seconds, since.microseconds * 1000
+
+
+def _set_time(stamp: Timestamp, value: str) -> None:
+    stamp.seconds, stamp.nanos = _since_epoch(value)
 
 
 def _ledger_entry(e: sync_pb2.LedgerEntry, row: Row) -> None:
     (e.id, e.customer_id, e.points, e.receipt_id, e.store_id, created_at, e.reason, e.lot_id,
      earned, available, expires) = row
-    _set_time(e.created_at, created_at)
-    for stamp, value in ((e.lot_earned_at, earned), (e.lot_available_at, available),
-                         (e.lot_expires_at, expires)):
-        if value is not None:
-            _set_time(stamp, value)
+    e.created_at.seconds, e.created_at.nanos = _since_epoch(created_at)
+    if earned is not None:
+        e.lot_earned_at.seconds, e.lot_earned_at.nanos = _since_epoch(earned)
+    if available is not None:
+        e.lot_available_at.seconds, e.lot_available_at.nanos = _since_epoch(available)
+    if expires is not None:
+        e.lot_expires_at.seconds, e.lot_expires_at.nanos = _since_epoch(expires)
 
 
 def _programs(g: sync_pb2.PricingPrograms, row: Row) -> None:

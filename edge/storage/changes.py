@@ -10,7 +10,7 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from operator import attrgetter, methodcaller
 from typing import Any
@@ -34,6 +34,10 @@ BOOTSTRAP_CURSOR_KEY = "bootstrap_cursor"
 BOOTSTRAP_DONE_KEY = "bootstrap_done"
 BOOTSTRAP_TOTAL_KEY = "bootstrap_total"
 SYNCED_KEY = "last_synced"
+DEFERRED_INDEX_KEY = "deferred_index:"  # + index name: its CREATE statement
+# Tables a bootstrap that finds them empty (a new till) loads without their secondary
+# indexes, built once at its end: one sort instead of a million scattered inserts.
+BULK_TABLES = ("customers", "ledger_entries", "customer_purchases")
 log = logging.getLogger(__name__)
 
 
@@ -130,6 +134,7 @@ def start_bootstrap(database: Database) -> None:
     with database.write() as db:
         if outbox.held_sum_in(db.conn) is None:
             outbox.set_held_sum_in(db.conn, _recount(db.conn))
+        _defer_indexes(db)
         _set(db, BOOTSTRAP_NEXT_KEY, "")
         _set(db, BOOTSTRAP_DONE_KEY, 0)
         db.conn.execute("DELETE FROM sync_state WHERE key IN (?, ?)",
@@ -138,9 +143,14 @@ def start_bootstrap(database: Database) -> None:
 
 def apply_snapshot_page(database: Database, page: sync_pb2.SnapshotPage) -> Bootstrap | None:
     """Apply one snapshot page with the bootstrap's progress; after the last page the
-    cursor becomes the feed position of the first page. Returns the state, None when done."""
-    with database.write() as db:
-        _apply(db.conn, page.changes)
+    cursor becomes the feed position of the first page and the indexes put off are
+    built. Returns the state, None when done.
+
+    A page commits without waiting for the disk: after a power cut the bootstrap goes on
+    from the last page the disk kept, and the till's own sales still commit durably.
+    """
+    with database.write(durable=False) as db:
+        _apply_runs(db.conn, page.changes)  # a page holds each kind in one run
         first = _get(database, BOOTSTRAP_CURSOR_KEY)
         start = page.cursor if first is None else min(int(first), page.cursor)
         done = int(_get(database, BOOTSTRAP_DONE_KEY) or 0) + len(page.changes)
@@ -156,7 +166,31 @@ def apply_snapshot_page(database: Database, page: sync_pb2.SnapshotPage) -> Boot
             "DELETE FROM sync_state WHERE key IN (?, ?, ?, ?)",
             (BOOTSTRAP_NEXT_KEY, BOOTSTRAP_CURSOR_KEY, BOOTSTRAP_DONE_KEY, BOOTSTRAP_TOTAL_KEY),
         )
+        _build_deferred_indexes(db)
     return None
+
+
+def _defer_indexes(db: sqlite_utils.Database) -> None:
+    """Drop the secondary indexes of the empty ``BULK_TABLES``, keeping their statements
+    for ``_build_deferred_indexes`` (a bootstrap resumed after a restart still has them).
+    Queries by those columns scan meanwhile; the status line says customers and points
+    are still loading."""
+    for table in BULK_TABLES:
+        if db.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
+            continue
+        for name, sql in db.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+            " AND sql IS NOT NULL", (table,)
+        ).fetchall():
+            _set(db, DEFERRED_INDEX_KEY + name, sql)
+            db.conn.execute(f'DROP INDEX "{name}"')
+
+
+def _build_deferred_indexes(db: sqlite_utils.Database) -> None:
+    for (sql,) in db.conn.execute(
+        "DELETE FROM sync_state WHERE key GLOB ? RETURNING value", (DEFERRED_INDEX_KEY + "*",)
+    ).fetchall():
+        db.conn.execute(sql)
 
 
 def ledger_checksum(database: Database) -> LedgerSum:
@@ -206,12 +240,12 @@ def hold_ledger_entries(conn: sqlite3.Connection, entries: Sequence[sync_pb2.Led
     till's own coming back, or a replay) counts once, re-pointed if the customer differs.
     A new one joins the checksum (this till's own are held from the transaction that
     queued their event, so a new one is never unsent)."""
+    iso = _iso_times()
     rows = [
-        (e.id, e.customer_id, e.points, e.receipt_id, e.store_id, *_time(e.created_at),
-         e.reason, e.lot_id,
-         *(_time(e.lot_earned_at) if e.HasField("lot_earned_at") else _NO_TIME),
-         *(_time(e.lot_available_at) if e.HasField("lot_available_at") else _NO_TIME),
-         *(_time(e.lot_expires_at) if e.HasField("lot_expires_at") else _NO_TIME))
+        (e.id, e.customer_id, e.points, e.receipt_id, e.store_id, iso(e.created_at), e.reason,
+         e.lot_id, iso(e.lot_earned_at) if e.HasField("lot_earned_at") else None,
+         iso(e.lot_available_at) if e.HasField("lot_available_at") else None,
+         iso(e.lot_expires_at) if e.HasField("lot_expires_at") else None)
         for e in entries
     ]
     held = {i: (c, p) for i, c, p in outbox.held_rows(conn, {row[0] for row in rows})}
@@ -231,7 +265,7 @@ def hold_ledger_entries(conn: sqlite3.Connection, entries: Sequence[sync_pb2.Led
     conn.executemany(
         "INSERT INTO ledger_entries (id, customer_id, points, receipt_id, store_id,"
         " created_at, reason, lot_id, lot_earned_at, lot_available_at, lot_expires_at)"
-        f" VALUES (?, ?, ?, ?, ?, {_ISO}, ?, ?, {_ISO}, {_ISO}, {_ISO})"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id",
         rows,
     )
@@ -240,7 +274,27 @@ def hold_ledger_entries(conn: sqlite3.Connection, entries: Sequence[sync_pb2.Led
     checksum_replace(conn, moved_from, moved_to)
 
 
-def _apply(conn: sqlite3.Connection, changes: Iterable[sync_pb2.Change]) -> None:
+def _apply(conn: sqlite3.Connection, changes: Sequence[sync_pb2.Change]) -> None:
+    """Apply feed changes as if one by one, in few statements: between merges (which
+    re-point rows of every customer table, so changes stay on their side of one), the
+    changes of each group of kinds sharing tables (``_GROUPS``) apply together, in feed
+    order, each run of one kind with one statement per table; other kinds commute. A
+    feed mostly alternates a sale's ledger entries with its purchase fact."""
+    groups: dict[str | None, list[sync_pb2.Change]] = {}
+    for change in changes:
+        kind = change.WhichOneof("entity")
+        if kind == _MERGED:
+            for run in groups.values():
+                _apply_runs(conn, run)
+            groups = {}
+            _apply_runs(conn, [change])
+        else:
+            groups.setdefault(_GROUPS.get(kind, kind) if kind else None, []).append(change)
+    for run in groups.values():
+        _apply_runs(conn, run)
+
+
+def _apply_runs(conn: sqlite3.Connection, changes: Iterable[sync_pb2.Change]) -> None:
     """Apply changes in order, each run of one kind with one statement per table."""
     for kind, run in groupby(changes, methodcaller("WhichOneof", "entity")):
         apply = _APPLIERS.get(kind) if kind else None
@@ -349,11 +403,12 @@ def _apply_purchases(
 ) -> None:
     """Hold customer purchase facts once, keyed by their receipt's or return's id; central's
     customer wins, as for ledger entries."""
+    iso = _iso_times()
     conn.executemany(
         "INSERT INTO customer_purchases (id, customer_id, store_id, at, amount,"
-        f" one_time_used, one_time_restored) VALUES (?, ?, ?, {_ISO}, ?, ?, ?)"
+        " one_time_used, one_time_restored) VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id",
-        [(c.id, c.customer_id, c.store_id, *_time(c.at), c.amount, ",".join(c.one_time_used),
+        [(c.id, c.customer_id, c.store_id, iso(c.at), c.amount, ",".join(c.one_time_used),
           ",".join(c.one_time_restored)) for c in purchases],
     )
 
@@ -411,6 +466,11 @@ def _apply_merges(conn: sqlite3.Connection, merges: Sequence[sync_pb2.CustomerMe
                      " VALUES (?, ?)", (merged.gone_id, merged.survivor_id))
 
 
+# Kinds that touch each other's tables, by the group they apply in (the others touch
+# only their own): a deleted customer drops its terms.
+_GROUPS = {"customer_terms": "customer"}
+_MERGED = "customer_merged"
+
 # Each kind's entities, a run of them in feed order, in one go.
 _APPLIERS: dict[str, Callable[[sqlite3.Connection, list[Any]], None]] = {
     "store": _apply_stores,
@@ -426,14 +486,29 @@ _APPLIERS: dict[str, Callable[[sqlite3.Connection, list[Any]], None]] = {
     "customer_purchase": _apply_purchases,
 }
 
-# A Timestamp as ``ToDatetime(tzinfo=UTC).isoformat()`` writes it, formatted by SQLite
-# rather than through a datetime per stamp, from the parameters ``_time`` gives (NULL
-# from ``_NO_TIME``).
-_ISO = ("strftime('%Y-%m-%dT%H:%M:%S', ?, 'unixepoch')"
-        " || CASE WHEN ? >= 1000 THEN printf('.%06d', ? / 1000) ELSE '' END || '+00:00'")
-_NO_TIME = (None, None, None)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _time(stamp: Timestamp) -> tuple[int, int, int]:
-    nanos = stamp.nanos
-    return stamp.seconds, nanos, nanos
+def _iso_times() -> Callable[[Timestamp], str]:
+    """A Timestamp as ``ToDatetime(tzinfo=UTC).isoformat()`` writes it, each distinct one
+    formatted once per call (an entry's lot times mostly repeat its creation time), its
+    date once per day."""
+    seen: dict[tuple[int, int], str] = {}
+    dates: dict[int, str] = {}
+
+    def iso(stamp: Timestamp) -> str:
+        key = (stamp.seconds, stamp.nanos)
+        text = seen.get(key)
+        if text is None:
+            day, second = divmod(key[0], 86400)
+            date = dates.get(day)
+            if date is None:
+                date = dates[day] = (_EPOCH + timedelta(days=day)).date().isoformat() + "T"
+            hour, second = divmod(second, 3600)
+            minute, second = divmod(second, 60)
+            micro = key[1] // 1000
+            text = seen[key] = (f"{date}{hour:02d}:{minute:02d}:{second:02d}.{micro:06d}+00:00"
+                                if micro else f"{date}{hour:02d}:{minute:02d}:{second:02d}+00:00")
+        return text
+
+    return iso

@@ -40,16 +40,28 @@ class Database:
         self._migrate()
 
     @contextmanager
-    def write(self) -> Iterator[sqlite_utils.Database]:
-        """One write transaction (BEGIN IMMEDIATE): all of it commits or none of it."""
+    def write(self, *, durable: bool = True) -> Iterator[sqlite_utils.Database]:
+        """One write transaction (BEGIN IMMEDIATE): all of it commits or none of it.
+
+        ``durable=False`` commits without waiting for the disk (``synchronous=NORMAL``),
+        for data central can send again: a power cut may lose that commit, never part of
+        it, and the next durable commit (a sale) makes it durable too, as the WAL is
+        synced up to that commit.
+        """
         with self._lock:
-            self.db.conn.execute("BEGIN IMMEDIATE")
+            if not durable:
+                self.db.conn.execute("PRAGMA synchronous = NORMAL")
             try:
-                yield self.db
-            except BaseException:
-                self.db.conn.execute("ROLLBACK")
-                raise
-            self.db.conn.execute("COMMIT")
+                self.db.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.db
+                except BaseException:
+                    self.db.conn.execute("ROLLBACK")
+                    raise
+                self.db.conn.execute("COMMIT")
+            finally:
+                if not durable:
+                    self.db.conn.execute("PRAGMA synchronous = FULL")
 
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """Run a read query and return its rows as dicts."""

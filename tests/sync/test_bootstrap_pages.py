@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
+from hypothesis import given
+from hypothesis import strategies as st
 
 from edge.storage import changes
 from edge.storage.database import Database
@@ -46,6 +48,51 @@ def test_a_bootstrap_cut_while_fetching_ahead_resumes_after_the_last_page_applie
     assert changes.ledger_checksum(till.database) == central_checksum(chain)
 
 
+DEFERRED = {"customers_phone", "ledger_entries_customer", "customer_purchases_customer"}
+
+
+def _indexes(database: Database) -> set[tuple[str, str]]:
+    return set(database.db.conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+
+
+def test_a_new_till_builds_the_indexes_of_what_it_loads_once_at_the_end(
+    chain: Chain, make_till: MakeTill
+) -> None:
+    till = make_till("A1", "kyiv-1")
+    migrated = _indexes(till.database)
+    assert {name for name, _ in migrated} >= DEFERRED
+    changes.start_bootstrap(till.database)
+    state = changes.apply_snapshot_page(till.database, till.client.snapshot("", 5))
+    assert state is not None
+    assert DEFERRED.isdisjoint(name for name, _ in _indexes(till.database))
+
+    till.database.close()  # a restart: the bootstrap resumes and still builds them
+    reopened = Database(till.database.path)
+    try:
+        runner.bootstrap(reopened, till.client, None)
+        assert _indexes(reopened) == migrated
+        assert reopened.scalar("SELECT COUNT(*) FROM sync_state WHERE key GLOB 'deferred*'") == 0
+        runner.sync_once(reopened, till.client)
+        assert changes.ledger_checksum(reopened) == central_checksum(chain)
+    finally:
+        reopened.close()
+
+
+def test_a_bootstrap_over_held_customers_keeps_their_index(
+    chain: Chain, make_till: MakeTill
+) -> None:
+    till = make_till("A1", "kyiv-1")
+    runner.sync_once(till.database, till.client)  # a new till: bootstrap, then the feed
+    indexes = _indexes(till.database)
+    assert till.database.scalar("SELECT COUNT(*) FROM customers") > 0
+    changes.start_bootstrap(till.database)  # as when central asks for a resync
+    assert ("customers_phone", "CREATE INDEX customers_phone ON customers(phone)") in _indexes(
+        till.database)
+    runner.bootstrap(till.database, till.client, None)
+    assert _indexes(till.database) == indexes
+
+
 def _stamp(seconds: int, nanos: int = 0) -> Timestamp:
     return Timestamp(seconds=seconds, nanos=nanos)
 
@@ -74,6 +121,8 @@ CHANGES = [
     _entry("e1", "c2", 0),
     _entry("e2", "c2", 123_456_789),
     _entry("e1", "c1", 0),  # re-pointed within the run
+    sync_pb2.Change(customer_purchase=sync_pb2.CustomerPurchase(
+        id="r0", customer_id="c2", store_id="kyiv-1", at=_stamp(1_789_999_000), amount=100)),
     sync_pb2.Change(customer_merged=sync_pb2.CustomerMerged(gone_id="c2", survivor_id="c1")),
     _entry("e3", "c2", 999),
     sync_pb2.Change(customer_purchase=sync_pb2.CustomerPurchase(
@@ -123,8 +172,15 @@ def test_runs_of_one_kind_end_as_changes_applied_one_by_one(tmp_path: Path) -> N
             (iso(_stamp(1_790_000_000, n)), iso(_stamp(1_790_000_000, n)), None, expires)
             for n in (0, 123_456_789, 999)
         ]
-        assert together.scalar("SELECT at FROM customer_purchases") == iso(
+        assert together.scalar("SELECT at FROM customer_purchases WHERE id = 'r1'") == iso(
             _stamp(1_790_000_000, 5_000))
     finally:
         together.close()
         alone.close()
+
+
+@given(st.integers(-62_135_596_800, 253_402_300_799), st.integers(0, 999_999_999))
+def test_stored_times_read_as_the_timestamps_central_sent(seconds: int, nanos: int) -> None:
+    stamp = _stamp(seconds, nanos)
+    iso = changes._iso_times()
+    assert iso(stamp) == iso(stamp) == stamp.ToDatetime(tzinfo=UTC).isoformat()
