@@ -6,7 +6,9 @@ where each gRPC call starts and where its reply starts. For each new call it rol
   drop  - let the request through, close the connection when the reply starts
           (for a push: central has committed, the till never hears it);
   stall - hold the reply for a while (often past the till's deadline).
-Counts of each fault are kept in ``counts``. Listens on 127.0.0.1 only.
+``freeze()`` makes the connections open at that moment carry nothing more, either way,
+without closing them: a network that died without a word. Counts of each fault are kept
+in ``counts``. Listens on 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class Faults:
     stall_s: tuple[float, float] = (0.2, 2.5)
 
 
-@dataclass
+@dataclass(eq=False)  # kept in sets by identity
 class _Connection:
     marked: dict[int, str] = field(default_factory=dict)
     closed: bool = False
@@ -50,6 +52,8 @@ class FaultProxy:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
         self._lock = threading.Lock()
+        self._open: set[_Connection] = set()
+        self._frozen: set[_Connection] = set()
 
     def start(self) -> None:
         self._thread.start()
@@ -61,6 +65,18 @@ class FaultProxy:
     def set_faults(self, faults: Faults) -> None:
         with self._lock:
             self.faults = faults
+
+    def freeze(self) -> None:
+        """The connections open now forward nothing more and stay open; new ones work."""
+        with self._lock:
+            self._frozen |= self._open
+
+    async def _hold_if_frozen(self, conn: _Connection) -> None:
+        with self._lock:
+            frozen = conn in self._frozen
+        if frozen:
+            self.counts["frozen"] += 1
+            await asyncio.get_running_loop().create_future()  # never done: a dead link
 
     def stop(self) -> None:
         async def close() -> None:
@@ -89,6 +105,8 @@ class FaultProxy:
             client_w.close()
             return
         conn = _Connection()
+        with self._lock:
+            self._open.add(conn)
 
         def close() -> None:
             conn.closed = True
@@ -110,6 +128,7 @@ class FaultProxy:
                         self.counts["cut"] += 1
                         close()
                         return
+                await self._hold_if_frozen(conn)
                 server_w.write(header + body)
                 await server_w.drain()
 
@@ -131,6 +150,7 @@ class FaultProxy:
                         low, high = self.faults.stall_s
                         pause = self._random.uniform(low, high)
                     await asyncio.sleep(pause)
+                await self._hold_if_frozen(conn)
                 client_w.write(header + body)
                 await client_w.drain()
 
@@ -140,3 +160,5 @@ class FaultProxy:
         for pump in pumps:
             pump.cancel()
         await asyncio.gather(*pumps, return_exceptions=True)
+        with self._lock:
+            self._open.discard(conn)

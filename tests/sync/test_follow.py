@@ -189,3 +189,33 @@ def _assert_converged(chain: Chain, till: Till, receipts: int) -> None:
     assert central_query(chain, "SELECT COUNT(*) FROM ledger_entries") == [
         (till.database.scalar("SELECT COUNT(*) FROM ledger_entries"),)]
     assert changes.ledger_checksum(till.database) == central_checksum(chain)
+
+
+def test_keepalive_finds_a_connection_that_died_under_a_quiet_stream(
+    chain: Chain, make_till: MakeTill
+) -> None:
+    """No FIN, no RST, no error: the follow stream would wait forever without pings."""
+    till_a, till_b = make_till("A1", "kyiv-1"), make_till("B1", "lviv-1")
+    sync_once(till_b.database, till_b.client)
+    proxy = FaultProxy(chain.central.port, seed=3, faults=Faults(cut=0, drop=0, stall=0))
+    proxy.start()
+    # Pings every second, dead after one unanswered second (the till's own: 30 s, 10 s).
+    client = SyncClient(f"127.0.0.1:{proxy.port}", chain.tokens["A1"], till_id="A1",
+                        store_id="kyiv-1", timeout_s=5, keepalive_s=(1.0, 1.0))
+    try:
+        with following(till_a, client) as (_, statuses):
+            proxy.freeze()
+            status = wait_status(statuses, lambda s: not s.online, timeout_s=15)
+            assert "UNAVAILABLE" in status.error
+            # A new connection works: central's changes reach the till again.
+            wait_status(statuses, lambda s: s.online, timeout_s=20)
+            sale = sell(till_b, [BREAD], CARD, tendered=5000)
+            sync_once(till_b.database, till_b.client)
+            wait_until(lambda: till_a.database.scalar(
+                "SELECT COUNT(*) FROM customer_purchases WHERE id = ?", (sale.id,)) == 1,
+                "B1's sale at A1 after the reconnect")
+        assert proxy.counts["frozen"] >= 1  # a ping (at least) went into the dead link
+    finally:
+        client.close()
+        chain.central.stop()  # before the proxy, which leaves its connections open
+        proxy.stop()
