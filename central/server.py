@@ -28,6 +28,8 @@ MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 SERVER_OPTIONS: list[tuple[str, object]] = [
     ("grpc.keepalive_time_ms", 60_000),
     ("grpc.keepalive_timeout_ms", 20_000),
+    # the unanswered-ping limit grpcio applies in fact (default 60 s; see the client)
+    ("grpc.http2.ping_timeout_ms", 20_000),
     ("grpc.http2.min_ping_interval_without_data_ms", 20_000),
     ("grpc.http2.max_ping_strikes", 2),
     ("grpc.http2.max_pings_without_data", 0),
