@@ -7,12 +7,13 @@ p99 and spread of ``price_receipt`` when re-pricing the same customer's receipt 
 does on every scan), with a customer in other groups every time, which finds no open
 promotions cached (lines priced before for a customer with the same personal discount and
 tier are reused), and with a personal discount never seen before every time, which finds
-nothing priced before; the promotion index is built once per programs version, as at a till,
-and its build time is printed apart. Each case runs with Python's default garbage collector
-and after ``gc.freeze()`` (what a long-running till should do once it has loaded its
-programs): a full collection scans every object of the process and costs tens of
-milliseconds, which is what the default p99 shows. A fixed loop is timed before and after,
-so that runs on a machine whose speed varies can be compared.
+no line priced on its terms (only what lines take from all but the personal discount and
+tier: policy, base price, best promotion); the promotion index is built once per programs
+version, as at a till, and its build time is printed apart. Each case runs with Python's
+default garbage collector and after ``gc.freeze()`` (what a long-running till should do
+once it has loaded its programs): a full collection scans every object of the process and
+costs tens of milliseconds, which is what the default p99 shows. A fixed loop is timed
+before and after, so that runs on a machine whose speed varies can be compared.
 """
 
 from __future__ import annotations
@@ -170,7 +171,7 @@ def new_customers(request: SaleRequest, repeats: int, rng: random.Random) -> Ite
 
 def new_terms(request: SaleRequest, repeats: int, rng: random.Random) -> Iterator[SaleRequest]:
     """A customer in other groups with a personal discount of their own every time: no
-    line priced before applies."""
+    line priced on these terms before."""
     assert request.customer is not None
     for i in range(repeats):
         groups = frozenset(f"g{g}" for g in rng.sample(range(100), 10))

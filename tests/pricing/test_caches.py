@@ -72,6 +72,7 @@ def test_repricing_with_kept_results_equals_pricing_afresh(data: st.DataObject) 
     # small bounds, so that results are also dropped and priced again
     with (
         mock.patch.object(discounts, "LINES_PER_TERMS", 5),
+        mock.patch.object(discounts, "LINES_PER_PRICE_LIST", 3),
         mock.patch.object(programs_module, "TERMS_KEPT", 2),
     ):
         for _ in range(data.draw(st.integers(1, 8))):
@@ -88,22 +89,30 @@ def test_repricing_with_kept_results_equals_pricing_afresh(data: st.DataObject) 
             assert priced(sale) == priced(replace(sale, programs=replace(shared)))
 
 
-def test_kept_priced_lines_are_bounded() -> None:
+def test_kept_priced_lines_and_line_parts_are_bounded() -> None:
     kept = Programs()
     for terms in range(programs_module.TERMS_KEPT + 3):
         kept.priced_lines(terms)
     assert len(kept._priced_lines) == programs_module.TERMS_KEPT
-    sale = request(*(line(f"p{n}", n) for n in range(discounts.LINES_PER_TERMS + 5)))
+    most = max(discounts.LINES_PER_TERMS, discounts.LINES_PER_PRICE_LIST)
+    sale = request(*(line(f"p{n}", n) for n in range(most + 5)))
     price_receipt(sale)
     (lines,) = sale.programs._priced_lines.values()
     assert 0 < len(lines) <= discounts.LINES_PER_TERMS
+    (parts,) = sale.programs._line_parts.values()
+    assert 0 < len(parts) <= discounts.LINES_PER_PRICE_LIST
+    for price_list in range(programs_module.TERMS_KEPT + 3):
+        kept.line_parts(str(price_list))
+    assert len(kept._line_parts) == programs_module.TERMS_KEPT
 
 
 def test_a_new_programs_version_starts_with_nothing_kept() -> None:
     sale = request(line("mug"))
     price_receipt(sale)
     assert sale.programs._priced_lines
+    assert sale.programs._line_parts
     assert not replace(sale.programs)._priced_lines
+    assert not replace(sale.programs)._line_parts
 
 
 def test_lot_times_in_the_stores_own_zone_compare_by_wall_clock_as_python_does() -> None:

@@ -30,10 +30,12 @@ from kassa.domain.pricing.units import Money, Percent
 from kassa.domain.pricing.windows import LocalMoment
 
 if TYPE_CHECKING:
-    from kassa.domain.pricing.discounts import LinePrice
+    from kassa.domain.pricing.discounts import LineParts, LinePrice
 
+K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
-TERMS_KEPT = 4  # customer terms whose priced lines are kept
+V = TypeVar("V")
+TERMS_KEPT = 4  # customer terms (and price lists) whose lines are kept
 
 
 class DiscountKind(StrEnum):
@@ -253,20 +255,21 @@ class Programs:
     def priced_lines(self, terms: Hashable) -> dict[Hashable, LinePrice]:
         """Lines priced on a customer's ``terms`` by ``LineDiscounter``, kept with these
         programs for re-pricing; the last few terms used are kept."""
-        kept = self._priced_lines
-        found = kept.pop(terms, None)
-        if found is None:
-            found = {}
-            if len(kept) >= TERMS_KEPT:
-                # the least recently used go; a copy, as another thread may price too
-                oldest, *_ = tuple(kept)
-                kept.pop(oldest, None)
-        kept[terms] = found
-        return found
+        return _recent(self._priced_lines, terms)
+
+    def line_parts(self, price_list: str | None) -> dict[Hashable, LineParts]:
+        """What ``LineDiscounter`` found of lines apart from the customer's personal
+        discount and tier, by the customer's price list; the last few used are kept."""
+        return _recent(self._line_parts, price_list)
 
     @cached_property
     def _priced_lines(self) -> dict[Hashable, dict[Hashable, LinePrice]]:
         """Priced lines by terms, least recently used first."""
+        return {}
+
+    @cached_property
+    def _line_parts(self) -> dict[str | None, dict[Hashable, LineParts]]:
+        """Line parts by price list, least recently used first."""
         return {}
 
     @cached_property
@@ -316,3 +319,17 @@ class Programs:
 
 def _first(values: list[T | None], default: T) -> T:
     return next((v for v in values if v is not None), default)
+
+
+def _recent(kept: dict[K, dict[Hashable, V]], key: K) -> dict[Hashable, V]:
+    """``kept[key]``, made most recently used (empty when new); the least recently used
+    goes when ``TERMS_KEPT`` are kept."""
+    found = kept.pop(key, None)
+    if found is None:
+        found = {}
+        if len(kept) >= TERMS_KEPT:
+            # a copy, as another thread may price too
+            oldest, *_ = tuple(kept)
+            kept.pop(oldest, None)
+    kept[key] = found
+    return found

@@ -160,13 +160,15 @@ class OpenPromotions:
         found = self._best_line.get(line_key)
         if found is None:
             found = self._common.best(product_id, category)
-            own = self._by_product.get(product_id)
-            if own is not None:
-                found = _better(found, own)
-            for name in category:
-                own = self._by_category.get(name)
+            by_product, by_category = self._by_product, self._by_category
+            if product_id in by_product or not by_category.keys().isdisjoint(category):
+                own = by_product.get(product_id)
                 if own is not None:
                     found = _better(found, own)
+                for name in category:
+                    own = by_category.get(name)
+                    if own is not None:
+                        found = _better(found, own)
             self._best_line[line_key] = found
         return found
 
