@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from central.storage.sqlite import SqliteStorage
 from edge.storage import changes, outbox
@@ -59,6 +60,23 @@ def following(till: Till, client: SyncClient) -> Iterator[tuple[SyncLoop, queue.
         loop.stop()
         thread.join(timeout=10)
         assert not thread.is_alive()
+
+
+@contextmanager
+def a1_through_proxy(
+    chain: Chain, *, seed: int, **options: Any
+) -> Iterator[tuple[FaultProxy, SyncClient]]:
+    """Till A1's client to central through a fault proxy that injects nothing yet."""
+    proxy = FaultProxy(chain.central.port, seed=seed, faults=Faults(cut=0, drop=0, stall=0))
+    proxy.start()
+    client = SyncClient(f"127.0.0.1:{proxy.port}", chain.tokens["A1"], till_id="A1",
+                        store_id="kyiv-1", **options)
+    try:
+        yield proxy, client
+    finally:
+        client.close()
+        chain.central.stop()  # before the proxy, which leaves its connections open
+        proxy.stop()
 
 
 def central_head(chain: Chain) -> int:
@@ -125,11 +143,7 @@ def test_a_cut_stream_resumes_from_the_cursor_with_nothing_lost_or_doubled(
 ) -> None:
     till_a, till_b = make_till("A1", "kyiv-1"), make_till("B1", "lviv-1")
     sync_once(till_b.database, till_b.client)
-    proxy = FaultProxy(chain.central.port, seed=6, faults=Faults(cut=0, drop=0, stall=0))
-    proxy.start()
-    client = SyncClient(f"127.0.0.1:{proxy.port}", chain.tokens["A1"], till_id="A1",
-                        store_id="kyiv-1", timeout_s=5)
-    try:
+    with a1_through_proxy(chain, seed=6, timeout_s=5) as (proxy, client):
         with following(till_a, client) as (loop, statuses):
             # The next call on A1's connection (its push) makes the proxy cut the
             # connection, and the open follow stream with it.
@@ -146,10 +160,6 @@ def test_a_cut_stream_resumes_from_the_cursor_with_nothing_lost_or_doubled(
             wait_until(lambda: caught_up_with_central(chain, till_a), "A1 caught up")
             _assert_converged(chain, till_a, receipts=4)
         assert proxy.counts["cut"] >= 1
-    finally:
-        client.close()
-        chain.central.stop()  # before the proxy, which leaves its connections open
-        proxy.stop()
 
 
 def test_under_random_faults_a_following_till_converges(
@@ -157,11 +167,7 @@ def test_under_random_faults_a_following_till_converges(
 ) -> None:
     till_a, till_b = make_till("A1", "kyiv-1"), make_till("B1", "lviv-1")
     sync_once(till_b.database, till_b.client)
-    proxy = FaultProxy(chain.central.port, seed=11, faults=Faults(cut=0, drop=0, stall=0))
-    proxy.start()
-    client = SyncClient(f"127.0.0.1:{proxy.port}", chain.tokens["A1"], till_id="A1",
-                        store_id="kyiv-1", timeout_s=2)
-    try:
+    with a1_through_proxy(chain, seed=11, timeout_s=2) as (proxy, client):
         with following(till_a, client) as (loop, _):
             proxy.set_faults(Faults(cut=0.25, drop=0.25, stall=0.25, stall_s=(0.1, 0.5)))
             for _ in range(8):
@@ -177,10 +183,6 @@ def test_under_random_faults_a_following_till_converges(
                        timeout_s=30)
             _assert_converged(chain, till_a, receipts=16)
         assert sum(proxy.counts.values()) >= 3
-    finally:
-        client.close()
-        chain.central.stop()  # before the proxy, which leaves its connections open
-        proxy.stop()
 
 
 def _assert_converged(chain: Chain, till: Till, receipts: int) -> None:
@@ -197,12 +199,8 @@ def test_keepalive_finds_a_connection_that_died_under_a_quiet_stream(
     """No FIN, no RST, no error: the follow stream would wait forever without pings."""
     till_a, till_b = make_till("A1", "kyiv-1"), make_till("B1", "lviv-1")
     sync_once(till_b.database, till_b.client)
-    proxy = FaultProxy(chain.central.port, seed=3, faults=Faults(cut=0, drop=0, stall=0))
-    proxy.start()
     # Pings every second, dead after one unanswered second (the till's own: 30 s, 10 s).
-    client = SyncClient(f"127.0.0.1:{proxy.port}", chain.tokens["A1"], till_id="A1",
-                        store_id="kyiv-1", timeout_s=5, keepalive_s=(1.0, 1.0))
-    try:
+    with a1_through_proxy(chain, seed=3, timeout_s=5, keepalive_s=(1.0, 1.0)) as (proxy, client):
         with following(till_a, client) as (_, statuses):
             proxy.freeze()
             status = wait_status(statuses, lambda s: not s.online, timeout_s=15)
@@ -215,7 +213,3 @@ def test_keepalive_finds_a_connection_that_died_under_a_quiet_stream(
                 "SELECT COUNT(*) FROM customer_purchases WHERE id = ?", (sale.id,)) == 1,
                 "B1's sale at A1 after the reconnect")
         assert proxy.counts["frozen"] >= 1  # a ping (at least) went into the dead link
-    finally:
-        client.close()
-        chain.central.stop()  # before the proxy, which leaves its connections open
-        proxy.stop()
