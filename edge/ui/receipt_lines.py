@@ -107,10 +107,6 @@ class ReceiptLines(Widget, can_focus=False):
             self._refresh_row(i)
         self.move_cursor(len(rows) - 1 if grew else self.cursor_row)
 
-    def clear(self) -> None:
-        """No rows."""
-        self.set_rows([])
-
     def move_cursor(self, row: int) -> None:
         """Highlight ``row`` (kept within the rows) and scroll it into view."""
         row = min(max(row, 0), max(len(self.rows) - 1, 0))
@@ -131,11 +127,6 @@ class ReceiptLines(Widget, can_focus=False):
     def get_row_at(self, index: int) -> tuple[str, ...]:
         """The texts of row ``index``."""
         return self.rows[index]
-
-    @property
-    def row_count(self) -> int:
-        """How many rows there are."""
-        return len(self.rows)
 
     def _refresh_row(self, index: int) -> None:
         # Row i is drawn on line i + 1 - top (line 0 is the header).

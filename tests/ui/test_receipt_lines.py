@@ -65,7 +65,7 @@ async def test_a_long_receipt_pages_by_half_a_view_and_keeps_the_highlight_shown
         await pilot.pause()
         assert table.cursor_row == 1
         assert [line.split()[0] for line in shown(table)[1:3]] == ["1", "2"]
-        table.clear()
+        table.set_rows([])
         await pilot.pause()
         assert shown(table)[1:] == [""] * 5
 
