@@ -7,6 +7,7 @@ import contextlib
 import functools
 import hashlib
 import logging
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -159,7 +160,7 @@ class SyncServicer:
         self._storage: CentralStorage = self._executor.submit(storage_factory).result()
         self._client_certificates = client_certificates
         self._feed = FeedWatch(lambda: self._run(self._storage.feed_position), FOLLOW_POLL_S)
-        self._pushes: list[tuple[Push, asyncio.Future[PushOutcome]]] = []
+        self._pushes: deque[tuple[Push, asyncio.Future[PushOutcome]]] = deque()
         self._committer: asyncio.Task[None] | None = None
 
     async def _run(self, fn: Callable[[], T]) -> T:
@@ -177,10 +178,10 @@ class SyncServicer:
 
     async def _commit_waiting(self) -> None:
         while self._pushes:
-            group = [self._pushes.pop(0)]
+            group = [self._pushes.popleft()]
             size = len(group[0][0][1])
             while self._pushes and size + len(self._pushes[0][0][1]) <= MAX_GROUP_EVENTS:
-                group.append(self._pushes.pop(0))
+                group.append(self._pushes.popleft())
                 size += len(group[-1][0][1])
             await self._commit_group(group)
 

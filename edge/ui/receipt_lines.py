@@ -53,7 +53,7 @@ class ReceiptLines(Widget, can_focus=False):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "receipt-lines--header",
         "receipt-lines--cursor",
-        "receipt-lines--even-row",
+        "receipt-lines--stripe",
     }
 
     DEFAULT_CSS = """
@@ -69,7 +69,7 @@ class ReceiptLines(Widget, can_focus=False):
             color: $block-cursor-foreground;
             text-style: $block-cursor-text-style;
         }
-        & > .receipt-lines--even-row {
+        & > .receipt-lines--stripe {
             background: $surface-lighten-1 50%;
         }
     }
@@ -124,10 +124,6 @@ class ReceiptLines(Widget, can_focus=False):
             self._top = top
             self.refresh()
 
-    def get_row_at(self, index: int) -> tuple[str, ...]:
-        """The texts of row ``index``."""
-        return self.rows[index]
-
     def _refresh_row(self, index: int) -> None:
         # Row i is drawn on line i + 1 - top (line 0 is the header).
         y = index + 1 - self._top
@@ -163,8 +159,8 @@ class ReceiptLines(Widget, can_focus=False):
             if index >= len(self.rows):
                 return Strip.blank(width, base)
             style = base
-            if index % 2:
-                style += self.get_component_rich_style("receipt-lines--even-row")
+            if index % 2:  # every second line, as lines 2, 4, 6 are numbered
+                style += self.get_component_rich_style("receipt-lines--stripe")
             if index == self.cursor_row:
                 style += self.get_component_rich_style("receipt-lines--cursor")
             cells = self.rows[index]

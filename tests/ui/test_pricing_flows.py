@@ -19,7 +19,7 @@ SHEVCHENKO, KOVALENKO = "2000000000015", "2000000000022"
 
 def row(harness: Harness, index: int) -> list[str]:
     table = harness.app.sale_screen.query_one("#lines", ReceiptLines)
-    return [str(cell) for cell in table.get_row_at(index)]
+    return list(table.rows[index])
 
 
 def side(harness: Harness) -> str:
