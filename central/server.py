@@ -77,6 +77,10 @@ def _handlers(servicer: SyncServicer) -> grpc.GenericRpcHandler:
                 servicer.Snapshot, request_deserializer=lenient(sync_pb2.SnapshotRequest),
                 response_serializer=sync_pb2.SnapshotPage.SerializeToString,
             ),
+            "FindReceipt": grpc.unary_unary_rpc_method_handler(
+                servicer.FindReceipt, request_deserializer=lenient(sync_pb2.FindReceiptRequest),
+                response_serializer=sync_pb2.FoundReceipt.SerializeToString,
+            ),
         },
     )
 

@@ -18,6 +18,7 @@ from google.protobuf.message import DecodeError, Message
 
 from central.storage.base import CentralStorage, PushOutcome, TillIdentity, TillReport
 from central.storage.feed import FeedPosition
+from central.storage.receipts import ReceiptRefused
 from kassa.replication.hlc import Stamp
 from kassa.sync.v1 import sync_pb2
 
@@ -147,7 +148,8 @@ def _settle(future: asyncio.Future[T], result: T | Exception) -> None:
 
 
 class SyncServicer:
-    """Push, Subscribe and Snapshot for tills; every storage call runs on one DB thread.
+    """Push, Subscribe, Snapshot and FindReceipt for tills; every storage call runs on one
+    DB thread.
 
     With ``client_certificates`` (mutual TLS) the till's certificate must name the till
     its token belongs to, as common name or subject alternative name.
@@ -340,6 +342,26 @@ class SyncServicer:
         page = found.page
         page.cursor, page.total = found.cursor, found.total
         return page
+
+    async def FindReceipt(
+        self, request: sync_pb2.FindReceiptRequest | Malformed, context: grpc.aio.ServicerContext
+    ) -> sync_pb2.FoundReceipt:
+        till = await self._authenticate(context)
+        if isinstance(request, Malformed):
+            await self._refuse_malformed(request, till, context)
+        assert not isinstance(request, Malformed)
+        number = request.number.strip()
+        if not number:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "no receipt number given")
+        try:
+            found = await self._run(lambda: self._storage.find_receipt(number, till))
+        except ReceiptRefused as exc:
+            log.info("till %s: refused receipt %s for a return: %s", till.till_id, number, exc)
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
+        if found is None:
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"central holds no receipt {number}")
+        assert found is not None
+        return found
 
     def end_follows(self) -> None:
         """End every following stream (central is stopping); tills resume elsewhere or later."""

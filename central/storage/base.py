@@ -79,6 +79,9 @@ class CentralStorage(Protocol):
     def snapshot_page(self, after: str, limit: int) -> SnapshotSlice:
         """Up to ``limit`` entities in their current state, after the key ``after``."""
 
+    def find_receipt(self, number: str, till: TillIdentity) -> sync_pb2.FoundReceipt | None:
+        """A receipt of any till by its number, with its returns (None: no such receipt)."""
+
     def record_contact(self, till: TillIdentity, report: TillReport | None) -> None:
         """Note that the till called now, and what it reported."""
 

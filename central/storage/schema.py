@@ -295,4 +295,12 @@ MIGRATIONS: list[tuple[int, str]] = [
         DROP TABLE receipt_lines
         """,
     ),
+    (
+        7,
+        # Issue 4: a till finds a receipt of another till by its printed number, to take
+        # goods back (central's FindReceipt).
+        """
+        CREATE INDEX receipts_number ON receipts(number)
+        """,
+    ),
 ]

@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlite_utils
 from google.protobuf.message import Message
 
-from central.storage import catalog, customers, feed, merges, pricing, snapshot
+from central.storage import catalog, customers, feed, merges, pricing, receipts, snapshot
 from central.storage.base import PushOutcome, SnapshotSlice, TillIdentity, TillReport
 from central.storage.events import (
     APPLIERS,
@@ -408,6 +408,11 @@ class SqliteStorage:
         cursor = feed.read_position(conn).head
         page = snapshot.page(conn, after, limit)
         return SnapshotSlice(page, cursor, 0 if after else snapshot.total(conn))
+
+    def find_receipt(self, number: str, till: TillIdentity) -> sync_pb2.FoundReceipt | None:
+        """The receipt numbered ``number`` with its returns, for a return at ``till``;
+        None if there is none, ReceiptRefused if that till may not take it back."""
+        return receipts.find(self.db.conn, number, till.store_id)
 
     # --- reads for HQ and tests ---------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Returns at the till (S4): find the receipt, pick lines and quantities, refund.
 
 The refund comes from the receipt's stored split (the engine's ``price_return``), never
-from today's prices or programs.
+from today's prices or programs. A receipt of another till comes from central, with the
+returns central holds against it, and is kept here (``edge.storage.receipts_elsewhere``).
 """
 
 from __future__ import annotations
@@ -9,14 +10,46 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from edge.services.till import NotFound, TillService
-from edge.storage import journal
+from edge.storage import journal, receipts_elsewhere
 from edge.storage import returns as returns_storage
+from edge.sync.client import CentralError, ReceiptRefused
 from edge.sync.events import return_made_event
 from kassa.domain import pricing
 from kassa.domain.returns import ClosedReturn, close_return
 from kassa.domain.sale import SaleError
+from kassa.sync.v1 import sync_pb2
+
+
+class ReceiptSource(Protocol):
+    """Where receipts of other tills come from (central's FindReceipt)."""
+
+    def find_receipt(self, number: str) -> sync_pb2.FoundReceipt | None: ...
+
+
+class ElsewhereUnreachable(NotFound):
+    """The receipt is not this till's and central could not be asked for it."""
+
+    def __init__(self, number: str, detail: str) -> None:
+        super().__init__(f"receipt {number} is not on this till and central cannot be "
+                         f"asked for it: {detail}")
+        self.number = number
+
+
+class ElsewhereRefused(NotFound):
+    """Central holds the receipt, but it cannot come back at this till (another currency)."""
+
+
+class PointsNotHere(NotFound):
+    """A receipt of another till whose points have not reached this till through the
+    feed yet: its points could not be annulled or restored correctly."""
+
+    def __init__(self, number: str, missing: int) -> None:
+        super().__init__(f"receipt {number}: {missing} of its ledger entries have not "
+                         "reached this till yet")
+        self.number = number
 
 
 @dataclass(frozen=True)
@@ -51,22 +84,52 @@ class ReturnableReceipt:
 
 
 class ReturnDesk:
-    """Returns against receipts this till holds. Every method may block on disk."""
+    """Returns against receipts of this till, and of other tills through ``central``.
+    Every method may block on disk; ``find`` also on the network."""
 
-    def __init__(self, till: TillService) -> None:
+    def __init__(self, till: TillService, central: ReceiptSource | None = None) -> None:
         self.till = till
         self.database = till.database
+        self.central = central
 
     def find(self, number: str) -> ReturnableReceipt:
         """The receipt with this number ("T1-000042", or "42" on this till).
 
-        Raises NotFound when this till does not hold it or it was closed before returns
-        were recorded with their split.
+        Central is asked for it with the returns made against it at any till: a receipt
+        of another till comes only from there. When central cannot answer, what this
+        till holds serves (its own receipt, or a copy fetched before); central checks
+        the return again when it arrives. Raises NotFound, or one of its kinds above,
+        naming why the receipt cannot be had.
         """
-        rows = journal.by_number(self.database, number)
-        if not rows:
-            raise NotFound(f"no receipt {number} on this till")
-        return self.load(rows[0].id)
+        number = number.strip()
+        rows = journal.by_number(self.database, self.till.till_id, number)
+        held: str | None
+        if rows:
+            number, held = rows[0].number, rows[0].id
+        else:
+            held = receipts_elsewhere.held(self.database, number, self.till.till_id)
+        if self.central is None:
+            if held is None:
+                raise NotFound(f"no receipt {number} on this till")
+            return self.load(held)
+        try:
+            found = self.central.find_receipt(number)
+        except ReceiptRefused as exc:
+            raise ElsewhereRefused(str(exc)) from exc
+        except CentralError as exc:
+            if held is None:
+                raise ElsewhereUnreachable(number, str(exc)) from exc
+            return self.load(held)
+        if found is None or (rows and found.sale.receipt_id != held):
+            # Not pushed yet (or, impossibly, another receipt under this till's number).
+            if held is None:
+                raise NotFound(f"no receipt {number} on this till or at central")
+            return self.load(held)
+        if not rows and (missing := receipts_elsewhere.missing_ledger(self.database, found.sale)):
+            raise PointsNotHere(number, missing)
+        with self.database.write() as db:
+            receipts_elsewhere.keep(db, found)
+        return self.load(found.sale.receipt_id)
 
     def load(self, receipt_id: str) -> ReturnableReceipt:
         row = self.database.one(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from edge.services.returns import ReturnableReceipt, ReturnDesk
+from edge.services.returns import ReceiptSource, ReturnableReceipt, ReturnDesk
 from edge.services.till import CardScan, NotFound, ProductScan, ReceiptScan, TillService
 from edge.storage import catalog, journal, open_receipt, outbox, shifts
 from edge.storage.journal import JournalRow
@@ -80,15 +80,21 @@ class TillSession:
     """The state of one till: who is logged in, the shift, the receipt in progress."""
 
     def __init__(
-        self, service: TillService, *, monotonic: Callable[[], float] = time.monotonic
+        self,
+        service: TillService,
+        *,
+        central: ReceiptSource | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``central`` finds receipts of other tills for returns; without it only this
+        till's receipts can be returned."""
         self.service = service
         self.database = service.database
         self.cashier: CashierRecord | None = None
         self.shift: ShiftRecord | None = None
         self.cart = Cart()
         self.customer: CustomerRef | None = None
-        self.returns = ReturnDesk(service)
+        self.returns = ReturnDesk(service, central)
         self._monotonic = monotonic
         self._failures = 0
         self._locked_until = 0.0
@@ -353,7 +359,8 @@ class TillSession:
         return self.service.price(self.cart, self.customer, points)
 
     def find_return(self, number: str) -> ReturnableReceipt:
-        """A receipt of this till to return goods from; NotFound if there is none."""
+        """A receipt of this till, or of another through central, to return goods from;
+        NotFound (or one of its kinds in edge.services.returns) says why there is none."""
         self._require_shift()
         return self.returns.find(number)
 
@@ -418,14 +425,16 @@ class TillSession:
             store = self.service.store()
             zone = ZoneInfo(store.time_zone) if store is not None else UTC
             start = day.replace(tzinfo=zone)
-            return journal.between(self.database, start, start + timedelta(days=1))
+            return journal.between(
+                self.database, self.service.till_id, start, start + timedelta(days=1)
+            )
         if len(re.sub(r"\D", "", text)) >= 9:
             try:
                 customer = self.service.customer_by_phone(text)
             except (InvalidPhone, NotFound):
                 return []
-            return journal.of_customer(self.database, customer.id)
-        return journal.by_number(self.database, text)
+            return journal.of_customer(self.database, self.service.till_id, customer.id)
+        return journal.by_number(self.database, self.service.till_id, text)
 
     def load_sale(self, receipt_id: str) -> ClosedSale:
         sale = journal.load_sale(self.database, receipt_id)

@@ -24,13 +24,17 @@ class JournalRow:
     customer_name: str
 
 
-def _rows(database: Database, where: str, params: tuple[object, ...]) -> list[JournalRow]:
+def _rows(
+    database: Database, till_id: str, where: str, params: tuple[object, ...]
+) -> list[JournalRow]:
+    """This till's receipts matching ``where``; copies of other tills' receipts kept for
+    returns are not in its journal."""
     rows = database.rows(
         "SELECT r.id, r.number, r.closed_at, r.total, "
         "COALESCE(c.surname || ' ' || c.first_name, '') AS customer_name "
-        f"FROM receipts r LEFT JOIN customers c ON c.id = r.customer_id WHERE {where} "
-        "ORDER BY r.closed_at DESC LIMIT ?",
-        (*params, LIMIT),
+        f"FROM receipts r LEFT JOIN customers c ON c.id = r.customer_id "
+        f"WHERE r.till_id = ? AND ({where}) ORDER BY r.closed_at DESC LIMIT ?",
+        (till_id, *params, LIMIT),
     )
     return [
         JournalRow(r["id"], r["number"], datetime.fromisoformat(r["closed_at"]), r["total"],
@@ -39,22 +43,23 @@ def _rows(database: Database, where: str, params: tuple[object, ...]) -> list[Jo
     ]
 
 
-def by_number(database: Database, text: str) -> list[JournalRow]:
+def by_number(database: Database, till_id: str, text: str) -> list[JournalRow]:
     """Receipts whose number is ``text`` or ends with it ("42" finds "T1-000042")."""
     digits = text.strip()
-    return _rows(database, "r.number = ? OR r.number LIKE ?", (digits, f"%-{digits.zfill(6)}"))
+    return _rows(database, till_id, "r.number = ? OR r.number LIKE ?",
+                 (digits, f"%-{digits.zfill(6)}"))
 
 
-def between(database: Database, start: datetime, end: datetime) -> list[JournalRow]:
+def between(database: Database, till_id: str, start: datetime, end: datetime) -> list[JournalRow]:
     """Receipts closed in [start, end) (aware datetimes, compared in UTC)."""
     return _rows(
-        database, "r.closed_at >= ? AND r.closed_at < ?",
+        database, till_id, "r.closed_at >= ? AND r.closed_at < ?",
         (start.astimezone(UTC).isoformat(), end.astimezone(UTC).isoformat()),
     )
 
 
-def of_customer(database: Database, customer_id: str) -> list[JournalRow]:
-    return _rows(database, "r.customer_id = ?", (customer_id,))
+def of_customer(database: Database, till_id: str, customer_id: str) -> list[JournalRow]:
+    return _rows(database, till_id, "r.customer_id = ?", (customer_id,))
 
 
 def load_sale(database: Database, receipt_id: str) -> ClosedSale | None:

@@ -24,6 +24,7 @@ _SERVICE_CONFIG = json.dumps(
                 "name": [
                     {"service": "kassa.sync.v1.SyncService", "method": "Push"},
                     {"service": "kassa.sync.v1.SyncService", "method": "Snapshot"},
+                    {"service": "kassa.sync.v1.SyncService", "method": "FindReceipt"},
                 ],
                 "retryPolicy": {
                     "maxAttempts": 3,
@@ -57,6 +58,14 @@ CHANNEL_OPTIONS: list[tuple[str, object]] = [
     ("grpc.enable_retries", 1),
     ("grpc.max_receive_message_length", 16 * 1024 * 1024),
 ]
+
+
+class CentralError(Exception):
+    """Central could not answer (unreachable, too slow, or refused the credential)."""
+
+
+class ReceiptRefused(Exception):
+    """Central holds the receipt but this till may not take goods back against it."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,7 @@ class FollowStream:
 
 
 class SyncClient:
-    """Push, Subscribe and Snapshot calls to central with this till's credential.
+    """Push, Subscribe, Snapshot and FindReceipt calls to central with this till's credential.
 
     ``till_id`` and ``store_id`` are stamped on events that do not carry them; central
     refuses events whose claim differs from the credential.
@@ -189,6 +198,24 @@ class SyncClient:
             metadata=self._metadata,
         )
         return page
+
+    def find_receipt(self, number: str, timeout_s: float = 3.0) -> sync_pb2.FoundReceipt | None:
+        """A receipt of any till of the chain by its printed number, with the returns
+        central holds against it; None if central holds none. Raises ReceiptRefused
+        (another currency) or CentralError (no answer within ``timeout_s``)."""
+        try:
+            found: sync_pb2.FoundReceipt = self._stub.FindReceipt(
+                sync_pb2.FindReceiptRequest(number=number), timeout=timeout_s,
+                metadata=self._metadata,
+            )
+        except grpc.RpcError as exc:
+            code, details = exc.code(), exc.details()
+            if code == grpc.StatusCode.NOT_FOUND:
+                return None
+            if code == grpc.StatusCode.FAILED_PRECONDITION:
+                raise ReceiptRefused(details) from exc
+            raise CentralError(f"{code.name}: {details}") from exc
+        return found
 
     def close(self) -> None:
         self._channel.close()

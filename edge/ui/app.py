@@ -111,7 +111,7 @@ class TillApp(App[None]):
         translate_bindings(self)
         self.config = config
         self.service = service
-        self.session = TillSession(service)
+        self.session = TillSession(service, central=client)
         self.customers = CustomerRegistry(service)
         self.price_tags = PriceTags(service)
         self.printer = ReceiptPrinter(config.printer, config.language, connect_printer)

@@ -14,7 +14,13 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
 from edge.i18n import N_, _
-from edge.services.returns import ReturnableLine, ReturnableReceipt
+from edge.services.returns import (
+    ElsewhereRefused,
+    ElsewhereUnreachable,
+    PointsNotHere,
+    ReturnableLine,
+    ReturnableReceipt,
+)
 from edge.ui.dialogs import Dialog, TextScreen
 from edge.ui.formatting import money, parse_quantity, quantity
 from kassa.domain.pricing import PricedReturn
@@ -38,6 +44,21 @@ def refunds_text(refunds: tuple[Payment, ...], sign: str) -> str:
     """'card 100.00 грн, cash 32.50 грн'."""
     names = {"card": _("card"), "cash": _("cash")}
     return ", ".join(f"{names.get(p.method, p.method)} {money(p.amount, sign)}" for p in refunds)
+
+
+def not_returnable_text(number: str, exc: Exception) -> str:
+    """Why receipt ``number`` cannot be opened for a return."""
+    if isinstance(exc, ElsewhereUnreachable):
+        return _("Receipt {number} is not on this till, and central cannot be reached to "
+                 "find it").format(number=number)
+    if isinstance(exc, ElsewhereRefused):
+        return _("Receipt {number} was sold in a store with another currency: it cannot "
+                 "be returned here").format(number=number)
+    if isinstance(exc, PointsNotHere):
+        return _("Receipt {number}: its points have not reached this till yet; try again "
+                 "in a minute").format(number=number)
+    return _("Receipt {number} cannot be returned: {reason}").format(
+        number=number, reason=str(exc))
 
 
 def return_done_text(ret: ClosedReturn, sign: str) -> str:

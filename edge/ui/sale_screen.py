@@ -36,7 +36,7 @@ from edge.ui.keys import translate_bindings
 from edge.ui.payment import PaymentScreen
 from edge.ui.receipt_lines import Column, ReceiptLines
 from edge.ui.reports import receipt_text, shift_report_text
-from edge.ui.returns import ReturnDraft, ReturnScreen, return_done_text
+from edge.ui.returns import ReturnDraft, ReturnScreen, not_returnable_text, return_done_text
 from kassa.domain.cart import CartError
 from kassa.domain.codes import BadCode
 from kassa.domain.phones import InvalidPhone
@@ -392,8 +392,7 @@ class SaleScreen(Screen[None]):
         try:
             draft = await self.call(self._return_draft, number)
         except (NotFound, NotAllowed) as exc:
-            self.say(_("Receipt {number} cannot be returned: {reason}").format(
-                number=number, reason=str(exc)), error=True)
+            self.say(not_returnable_text(number, exc), error=True)
             return
         if draft.receipt.fully_returned:
             self.say(_("Receipt {number} is already returned in full").format(

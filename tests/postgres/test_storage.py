@@ -279,3 +279,18 @@ def test_text_postgres_cannot_hold_rejects_only_its_event(storage: PostgresStora
     assert "cannot store" in outcome.rejected[0][1] and "NUL" in outcome.rejected[0][1]
     assert outcome.acknowledged == [good.id]
     assert storage.receipt_count() == 1
+
+
+def test_a_receipt_is_found_by_number_with_its_returns(storage: PostgresStorage) -> None:
+    sale = sale_event()
+    returned = return_event(sale.sale_closed)
+    assert not storage.apply_events(TILL, [sale, returned]).rejected
+    found = storage.find_receipt("A1-000001", TillIdentity("A2", "kyiv-1"))
+    assert found is not None
+    assert (found.store_id, found.till_id, found.sale) == ("kyiv-1", "A1", sale.sale_closed)
+    ret = returned.return_made
+    expected = sync_pb2.ReturnMade()
+    expected.CopyFrom(ret)
+    expected.ClearField("ledger_entries")
+    assert list(found.returns) == [expected]
+    assert storage.find_receipt("A1-000002", TILL) is None

@@ -899,6 +899,63 @@ class LedgerChecksum(_message.Message):
 Global___LedgerChecksum: _TypeAlias = LedgerChecksum  # noqa: Y015
 
 @_typing.final
+class FindReceiptRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NUMBER_FIELD_NUMBER: _builtins.int
+    number: _builtins.str
+    """The receipt's number as printed, e.g. "T2-000042"."""
+    def __init__(
+        self,
+        *,
+        number: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["number", b"number"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FindReceiptRequest: _TypeAlias = FindReceiptRequest  # noqa: Y015
+
+@_typing.final
+class FoundReceipt(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STORE_ID_FIELD_NUMBER: _builtins.int
+    TILL_ID_FIELD_NUMBER: _builtins.int
+    SALE_FIELD_NUMBER: _builtins.int
+    RETURNS_FIELD_NUMBER: _builtins.int
+    store_id: _builtins.str
+    """Where the receipt was sold."""
+    till_id: _builtins.str
+    @_builtins.property
+    def sale(self) -> Global___SaleClosed:
+        """The sale as its till pushed it."""
+
+    @_builtins.property
+    def returns(self) -> _containers.RepeatedCompositeFieldContainer[Global___ReturnMade]:
+        """Returns central holds against the receipt, oldest first, without their
+        ledger entries (those reach every till through the feed).
+        """
+
+    def __init__(
+        self,
+        *,
+        store_id: _builtins.str = ...,
+        till_id: _builtins.str = ...,
+        sale: Global___SaleClosed | None = ...,
+        returns: _abc.Iterable[Global___ReturnMade] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["sale", b"sale"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["returns", b"returns", "sale", b"sale", "store_id", b"store_id", "till_id", b"till_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FoundReceipt: _TypeAlias = FoundReceipt  # noqa: Y015
+
+@_typing.final
 class SnapshotRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 

@@ -49,6 +49,11 @@ class SyncServiceStub:
                 request_serializer=kassa_dot_sync_dot_v1_dot_sync__pb2.SnapshotRequest.SerializeToString,
                 response_deserializer=kassa_dot_sync_dot_v1_dot_sync__pb2.SnapshotPage.FromString,
                 _registered_method=True)
+        self.FindReceipt = channel.unary_unary(
+                '/kassa.sync.v1.SyncService/FindReceipt',
+                request_serializer=kassa_dot_sync_dot_v1_dot_sync__pb2.FindReceiptRequest.SerializeToString,
+                response_deserializer=kassa_dot_sync_dot_v1_dot_sync__pb2.FoundReceipt.FromString,
+                _registered_method=True)
 
 
 class SyncServiceServicer:
@@ -79,6 +84,16 @@ class SyncServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def FindReceipt(self, request, context):
+        """A receipt closed at any till of the chain, with the returns central holds
+        against it, so that goods sold at one till can come back at another (S4).
+        NOT_FOUND when central holds no receipt with that number; FAILED_PRECONDITION
+        when it was sold in a store whose currency differs from the caller's store.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SyncServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -96,6 +111,11 @@ def add_SyncServiceServicer_to_server(servicer, server):
                     servicer.Snapshot,
                     request_deserializer=kassa_dot_sync_dot_v1_dot_sync__pb2.SnapshotRequest.FromString,
                     response_serializer=kassa_dot_sync_dot_v1_dot_sync__pb2.SnapshotPage.SerializeToString,
+            ),
+            'FindReceipt': grpc.unary_unary_rpc_method_handler(
+                    servicer.FindReceipt,
+                    request_deserializer=kassa_dot_sync_dot_v1_dot_sync__pb2.FindReceiptRequest.FromString,
+                    response_serializer=kassa_dot_sync_dot_v1_dot_sync__pb2.FoundReceipt.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -179,6 +199,33 @@ class SyncService:
             '/kassa.sync.v1.SyncService/Snapshot',
             kassa_dot_sync_dot_v1_dot_sync__pb2.SnapshotRequest.SerializeToString,
             kassa_dot_sync_dot_v1_dot_sync__pb2.SnapshotPage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FindReceipt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kassa.sync.v1.SyncService/FindReceipt',
+            kassa_dot_sync_dot_v1_dot_sync__pb2.FindReceiptRequest.SerializeToString,
+            kassa_dot_sync_dot_v1_dot_sync__pb2.FoundReceipt.FromString,
             options,
             channel_credentials,
             insecure,

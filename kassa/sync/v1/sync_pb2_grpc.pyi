@@ -52,6 +52,12 @@ class SyncServiceStub:
     """One page of central's current state, to bootstrap a new till or one
     whose cursor central no longer serves.
     """
+    FindReceipt: _grpc.UnaryUnaryMultiCallable[_sync_pb2.FindReceiptRequest, _sync_pb2.FoundReceipt]
+    """A receipt closed at any till of the chain, with the returns central holds
+    against it, so that goods sold at one till can come back at another (S4).
+    NOT_FOUND when central holds no receipt with that number; FAILED_PRECONDITION
+    when it was sold in a store whose currency differs from the caller's store.
+    """
 
 @_typing.type_check_only
 class SyncServiceAsyncStub(SyncServiceStub):
@@ -68,6 +74,12 @@ class SyncServiceAsyncStub(SyncServiceStub):
     Snapshot: _aio.UnaryUnaryMultiCallable[_sync_pb2.SnapshotRequest, _sync_pb2.SnapshotPage]  # type: ignore[assignment]
     """One page of central's current state, to bootstrap a new till or one
     whose cursor central no longer serves.
+    """
+    FindReceipt: _aio.UnaryUnaryMultiCallable[_sync_pb2.FindReceiptRequest, _sync_pb2.FoundReceipt]  # type: ignore[assignment]
+    """A receipt closed at any till of the chain, with the returns central holds
+    against it, so that goods sold at one till can come back at another (S4).
+    NOT_FOUND when central holds no receipt with that number; FAILED_PRECONDITION
+    when it was sold in a store whose currency differs from the caller's store.
     """
 
 class SyncServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -100,6 +112,18 @@ class SyncServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_sync_pb2.SnapshotPage, _abc.Awaitable[_sync_pb2.SnapshotPage]]:
         """One page of central's current state, to bootstrap a new till or one
         whose cursor central no longer serves.
+        """
+
+    @_abc_1.abstractmethod
+    def FindReceipt(
+        self,
+        request: _sync_pb2.FindReceiptRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_sync_pb2.FoundReceipt, _abc.Awaitable[_sync_pb2.FoundReceipt]]:
+        """A receipt closed at any till of the chain, with the returns central holds
+        against it, so that goods sold at one till can come back at another (S4).
+        NOT_FOUND when central holds no receipt with that number; FAILED_PRECONDITION
+        when it was sold in a store whose currency differs from the caller's store.
         """
 
 def add_SyncServiceServicer_to_server(servicer: SyncServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
