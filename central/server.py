@@ -12,7 +12,7 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
-from central.service import SyncServicer, lenient
+from central.service import SyncServicer, lenient, serialize_batch
 from central.storage.base import CentralStorage
 from kassa.sync.v1 import sync_pb2
 
@@ -71,7 +71,7 @@ def _handlers(servicer: SyncServicer) -> grpc.GenericRpcHandler:
             ),
             "Subscribe": grpc.unary_stream_rpc_method_handler(
                 servicer.Subscribe, request_deserializer=lenient(sync_pb2.SubscribeRequest),
-                response_serializer=sync_pb2.ChangeBatch.SerializeToString,
+                response_serializer=serialize_batch,
             ),
             "Snapshot": grpc.unary_unary_rpc_method_handler(
                 servicer.Snapshot, request_deserializer=lenient(sync_pb2.SnapshotRequest),

@@ -25,7 +25,7 @@ from kassa.sync.v1 import sync_pb2
 log = logging.getLogger(__name__)
 
 MAX_PUSH_EVENTS = 1000
-MAX_BATCH = 1000
+MAX_BATCH = 5000
 DEFAULT_BATCH = 500
 MAX_SNAPSHOT_PAGE = 5000
 # Pushes waiting while the database thread applies others commit together, up to this
@@ -60,6 +60,11 @@ def lenient(message_type: type[M]) -> Callable[[bytes], M | Malformed]:
             return Malformed(message_type.__name__, str(exc))
 
     return decode
+
+
+def serialize_batch(batch: sync_pb2.ChangeBatch | bytes) -> bytes:
+    """Subscribe's response serializer: feed batches are built as bytes already."""
+    return batch if isinstance(batch, bytes) else batch.SerializeToString()
 
 
 def token_hash(token: str) -> str:
@@ -273,7 +278,9 @@ class SyncServicer:
 
     async def Subscribe(
         self, request: sync_pb2.SubscribeRequest | Malformed, context: grpc.aio.ServicerContext
-    ) -> AsyncIterator[sync_pb2.ChangeBatch]:
+    ) -> AsyncIterator[sync_pb2.ChangeBatch | bytes]:
+        """The feed after the till's cursor; batches go out already serialized (see
+        ``serialize_batch``)."""
         till = await self._authenticate(context)
         if isinstance(request, Malformed):
             await self._refuse_malformed(request, till, context)
@@ -305,25 +312,28 @@ class SyncServicer:
 
     async def _changes(
         self, cursor: int, position: FeedPosition, size: int
-    ) -> AsyncIterator[sync_pb2.ChangeBatch]:
-        """The changes in ``(cursor, position.head]`` in batches of ``size``; the last batch
-        is marked caught_up and carries the ledger checksum at the head."""
+    ) -> AsyncIterator[bytes]:
+        """The changes in ``(cursor, position.head]`` in batches of ``size``, as serialized
+        ChangeBatch messages; the last is marked caught_up and carries the ledger
+        checksum at the head."""
         clock = _hybrid_time(position.clock)
         while True:
-            changes = await self._run(
-                functools.partial(self._storage.changes_between, cursor, position.head, size)
+            found = await self._run(
+                functools.partial(self._storage.feed_slice, cursor, position.head, size)
             )
-            if len(changes) < size:
+            if found.count < size:
                 break
-            cursor = changes[-1].seq
-            yield sync_pb2.ChangeBatch(changes=changes, cursor=cursor, central_time=clock)
+            cursor = found.last
+            tail = sync_pb2.ChangeBatch(cursor=cursor, central_time=clock)
+            yield found.wire + tail.SerializeToString()
         checksum = position.checksum
-        yield sync_pb2.ChangeBatch(
-            changes=changes, cursor=position.head, caught_up=True, central_time=clock,
+        tail = sync_pb2.ChangeBatch(
+            cursor=position.head, caught_up=True, central_time=clock,
             checksum=sync_pb2.LedgerChecksum(
                 entries=checksum.entries, points=checksum.points, digest_sum=checksum.digest_sum
             ),
         )
+        yield found.wire + tail.SerializeToString()
 
     async def Snapshot(
         self, request: sync_pb2.SnapshotRequest | Malformed, context: grpc.aio.ServicerContext

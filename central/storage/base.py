@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from central.storage.feed import FeedPosition
+from central.storage.feed import FeedPosition, FeedSlice
 from kassa.replication.hlc import ZERO, Stamp
 from kassa.sync.v1 import sync_pb2
 
@@ -73,8 +73,8 @@ class CentralStorage(Protocol):
     def feed_position(self) -> FeedPosition:
         """The feed's head, horizon, the ledger checksum at head and central's clock."""
 
-    def changes_between(self, after: int, upto: int, limit: int) -> list[sync_pb2.Change]:
-        """Up to ``limit`` changes with ``after < seq <= upto``, oldest first."""
+    def feed_slice(self, after: int, upto: int, limit: int) -> FeedSlice:
+        """Up to ``limit`` changes with ``after < seq <= upto``, oldest first, as sent."""
 
     def snapshot_page(self, after: str, limit: int) -> SnapshotSlice:
         """Up to ``limit`` entities in their current state, after the key ``after``."""

@@ -400,7 +400,7 @@ class SqliteStorage:
     def feed_position(self) -> FeedPosition:
         return feed.read_position(self.db.conn)
 
-    def changes_between(self, after: int, upto: int, limit: int) -> list[sync_pb2.Change]:
+    def feed_slice(self, after: int, upto: int, limit: int) -> feed.FeedSlice:
         return feed.changes_between(self.db.conn, after, upto, limit)
 
     def snapshot_page(self, after: str, limit: int) -> SnapshotSlice:

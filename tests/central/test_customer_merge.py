@@ -76,7 +76,7 @@ def last_change(db: Path, kind: str) -> sync_pb2.Change:
     storage = SqliteStorage(db)
     try:
         head = storage.feed_position().head
-        changes = storage.changes_between(0, head, head)
+        changes = storage.feed_slice(0, head, head).changes()
     finally:
         storage.close()
     return next(c for c in reversed(changes) if c.WhichOneof("entity") == kind)

@@ -42,7 +42,7 @@ def test_a_database_with_a_loyalty_program_upgrades_and_its_feed_still_reads(
         assert "loyalty_programs" not in tables
         assert {"pricing_programs", "customer_terms", "customer_purchases", "returns",
                 "return_lines", "refunds"} <= tables
-        assert [c.card for c in storage.changes_between(0, 2, 10)] == [card]
+        assert [c.card for c in storage.feed_slice(0, 2, 10).changes()] == [card]
     finally:
         storage.close()
 

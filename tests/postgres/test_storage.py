@@ -79,9 +79,9 @@ def test_the_feed_is_numbered_without_gaps_and_its_checksum_matches_the_ledger(
     sale = sale_event()
     storage.apply_events(TILL, [sale, return_event(sale.sale_closed)])
     position = storage.feed_position()
-    fed = storage.changes_between(0, position.head, 1000)
+    fed = storage.feed_slice(0, position.head, 1000).changes()
     assert [c.seq for c in fed] == list(range(1, position.head + 1))
-    assert [c.seq for c in storage.changes_between(3, 7, 2)] == [4, 5]
+    assert [c.seq for c in storage.feed_slice(3, 7, 2).changes()] == [4, 5]
     entries = rows(storage, "SELECT id, customer_id, points FROM ledger_entries")
     assert position.checksum == ledger_sum((str(i), str(c), int(str(p))) for i, c, p in entries)
     assert position.checksum.entries == 4
@@ -133,7 +133,7 @@ def test_a_merge_moves_points_and_later_sales_to_the_survivor(storage: PostgresS
     entries = rows(storage, "SELECT id, customer_id, points FROM ledger_entries")
     assert storage.feed_position().checksum == ledger_sum(
         (str(i), str(c), int(str(p))) for i, c, p in entries)
-    merged = [c for c in storage.changes_between(0, 10_000, 10_000)
+    merged = [c for c in storage.feed_slice(0, 10_000, 10_000).changes()
               if c.WhichOneof("entity") == "customer_merged"]
     assert [(m.customer_merged.gone_id, m.customer_merged.survivor_id) for m in merged] == [
         ("c-shevchenko", "c-kovalenko")]
@@ -183,7 +183,7 @@ def test_feed_numbers_follow_commit_order_between_two_connections(
         first.close()
         second.close()
     assert numbered.is_set()
-    fed = storage.changes_between(head, head + 10, 10)
+    fed = storage.feed_slice(head, head + 10, 10).changes()
     assert [(c.seq, c.category.id) for c in fed] == [(head + 1, "a"), (head + 2, "b")]
     assert read_position(storage.db.conn).head == head + 2
 
@@ -205,7 +205,7 @@ def test_two_storages_writing_at_once_leave_a_feed_without_gaps(
         thread.join(30)
     for other in others:
         other.close()
-    fed = storage.changes_between(head, head + 100, 100)
+    fed = storage.feed_slice(head, head + 100, 100).changes()
     assert [c.seq for c in fed] == list(range(head + 1, head + 41))
     assert storage.feed_position().head == head + 40
 

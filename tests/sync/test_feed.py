@@ -104,7 +104,7 @@ def test_the_feed_numbers_changes_in_commit_order_across_processes(tmp_path: Pat
             writer = first if i % 3 else second
             writer.put_category(sync_pb2.Category(id=f"cat-{i}", name=str(i)))
             position = reader.feed_position()
-            batch = reader.changes_between(cursor, position.head, 1000)
+            batch = reader.feed_slice(cursor, position.head, 1000).changes()
             seen += [c.seq for c in batch]
             assert [c.category.id for c in batch][-1] == f"cat-{i}"
             cursor = position.head
