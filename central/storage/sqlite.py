@@ -89,10 +89,10 @@ class SqliteStorage:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
         self.db = sqlite_utils.Database(conn)
-        self.db.execute("PRAGMA foreign_keys = ON")
         list(self.db.query("PRAGMA journal_mode = WAL"))
         self.db.execute("PRAGMA synchronous = FULL")
-        self._migrate()
+        self._migrate()  # before foreign keys are on: migration 7 rebuilds parent tables
+        self.db.execute("PRAGMA foreign_keys = ON")
         self._clock = self.feed_position().clock
 
     def _migrate(self) -> None:
