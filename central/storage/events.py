@@ -261,7 +261,8 @@ def sale_purchase(
     purchase.id, purchase.customer_id, purchase.store_id = (
         sale.receipt_id, sale.customer_id, store_id)
     purchase.amount = sale.total
-    purchase.one_time_used.extend(sale.one_time_used)
+    if sale.one_time_used:
+        purchase.one_time_used.extend(sale.one_time_used)
     purchase.at.CopyFrom(sale.closed_at)
     return purchase
 

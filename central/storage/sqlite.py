@@ -55,9 +55,10 @@ def _runs(
     run: list[sync_pb2.Event] = []
     in_bulk = True
     for event in events:
-        fits = bool(event.id) and event.id not in seen and event.id not in ids and (
+        event_id = event.id
+        fits = bool(event_id) and event_id not in seen and event_id not in ids and (
             event.WhichOneof("body") == "sale_closed" and not event.sale_closed.one_time_used)
-        ids.add(event.id)
+        ids.add(event_id)
         if run and fits != in_bulk:
             yield run, in_bulk
             run = []
