@@ -1,5 +1,6 @@
 """Central's schema, in SQL that SQLite and PostgreSQL both accept, bar the change id and
-BLOB columns, which central/storage/postgres.py writes as BIGINT and BYTEA there."""
+BLOB columns, which central/storage/postgres.py writes as BIGINT and BYTEA there, and the
+migrations in SQLITE_ONLY (SQLite's storage layout), which PostgreSQL skips."""
 
 from __future__ import annotations
 
