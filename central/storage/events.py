@@ -173,7 +173,7 @@ _METHOD_NAMES = {v.number: v.name.lower() for v in sync_pb2.Payment.Method.DESCR
 def check_sale(sale: sync_pb2.SaleClosed) -> list[sync_pb2.LedgerEntry]:
     """Raise unless the payments add up to total + cash_rounding and every ledger entry is
     the sale's (its customer, its receipt); returns the ledger entries."""
-    if sum(p.amount for p in sale.payments) != sale.total + sale.cash_rounding:
+    if sum([p.amount for p in sale.payments]) != sale.total + sale.cash_rounding:
         raise EventRejected(
             f"sale {sale.number}: payments do not add up to the total plus cash rounding"
         )
@@ -261,7 +261,8 @@ def sale_purchase(
     purchase.id, purchase.customer_id, purchase.store_id = (
         sale.receipt_id, sale.customer_id, store_id)
     purchase.amount = sale.total
-    purchase.one_time_used.extend(sale.one_time_used)
+    if sale.one_time_used:
+        purchase.one_time_used.extend(sale.one_time_used)
     purchase.at.CopyFrom(sale.closed_at)
     return purchase
 
@@ -306,8 +307,9 @@ def apply_sales(
             feed.add("ledger_entry", entry.id, entry)
             entries.append(entry)
         purchase = sale_purchase(sale, store)
-        if purchase is not None:
-            purchases.append(pricing.purchase_row(purchase))
+        if purchase is not None:  # pricing.purchase_row's, without one-time discounts
+            purchases.append((purchase.id, purchase.customer_id, store, receipts[-1][4],
+                              purchase.amount, "[]", "[]"))
             feed.add("customer_purchase", purchase.id, purchase)
     overdrafts = _overdrafts(conn, till, entries, now)
     conn.executemany(EVENT_SQL, events)

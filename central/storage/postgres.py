@@ -23,7 +23,7 @@ import sqlite_utils
 from psycopg.types.numeric import IntLoader
 
 from central.storage.events import fill_receipt_bodies
-from central.storage.schema import MIGRATIONS
+from central.storage.schema import MIGRATIONS, SQLITE_ONLY
 from central.storage.sqlite import SqliteStorage
 from kassa.replication.hlc import Stamp
 
@@ -133,7 +133,8 @@ class PostgresStorage(SqliteStorage):
             current = 0 if row is None or row[0] is None else int(row[0])
             for version, script in MIGRATIONS:
                 if version > current:
-                    for statement in pg_schema(script).split(";"):
+                    ddl = "" if version in SQLITE_ONLY else pg_schema(script)
+                    for statement in ddl.split(";"):
                         if statement.strip():
                             pg.execute(statement)
                     if version == 5:

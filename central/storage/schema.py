@@ -1,5 +1,6 @@
 """Central's schema, in SQL that SQLite and PostgreSQL both accept, bar the change id and
-BLOB columns, which central/storage/postgres.py writes as BIGINT and BYTEA there."""
+BLOB columns, which central/storage/postgres.py writes as BIGINT and BYTEA there, and the
+migrations in SQLITE_ONLY (SQLite's storage layout), which PostgreSQL skips."""
 
 from __future__ import annotations
 
@@ -303,4 +304,76 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX receipts_number ON receipts(number)
         """,
     ),
+    (
+        8,
+        # Push ingest: the small rows a push appends, keyed by time-ordered ids (UUIDv7),
+        # live WITHOUT ROWID, one b-tree each instead of a table and its key index
+        # (receipts keep their rowid: their bodies are too large for that). Feed numbers
+        # come from feed_state, so changes needs no AUTOINCREMENT bookkeeping. SQLite's
+        # storage layout only: PostgreSQL skips it (SQLITE_ONLY).
+        """
+        CREATE TABLE new_events (
+            id TEXT PRIMARY KEY,
+            store_id TEXT NOT NULL,
+            till_id TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            hlc TEXT NOT NULL DEFAULT '',
+            repeats BIGINT NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        INSERT INTO new_events (id, store_id, till_id, content_hash, received_at, hlc, repeats)
+            SELECT id, store_id, till_id, content_hash, received_at, hlc, repeats FROM events;
+        DROP TABLE events;
+        ALTER TABLE new_events RENAME TO events;
+        CREATE TABLE new_ledger_entries (
+            id TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL REFERENCES customers(id),
+            points BIGINT NOT NULL,
+            receipt_id TEXT NOT NULL,
+            store_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            lot_id TEXT NOT NULL DEFAULT '',
+            lot_earned_at TEXT,
+            lot_available_at TEXT,
+            lot_expires_at TEXT
+        ) WITHOUT ROWID;
+        INSERT INTO new_ledger_entries (id, customer_id, points, receipt_id, store_id,
+                created_at, reason, lot_id, lot_earned_at, lot_available_at, lot_expires_at)
+            SELECT id, customer_id, points, receipt_id, store_id, created_at, reason, lot_id,
+                lot_earned_at, lot_available_at, lot_expires_at FROM ledger_entries;
+        DROP TABLE ledger_entries;
+        ALTER TABLE new_ledger_entries RENAME TO ledger_entries;
+        CREATE INDEX ledger_entries_customer ON ledger_entries(customer_id);
+        CREATE TABLE new_customer_purchases (
+            id TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL REFERENCES customers(id),
+            store_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            amount BIGINT NOT NULL,
+            one_time_used TEXT NOT NULL,
+            one_time_restored TEXT NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO new_customer_purchases (id, customer_id, store_id, at, amount,
+                one_time_used, one_time_restored)
+            SELECT id, customer_id, store_id, at, amount, one_time_used, one_time_restored
+            FROM customer_purchases;
+        DROP TABLE customer_purchases;
+        ALTER TABLE new_customer_purchases RENAME TO customer_purchases;
+        CREATE INDEX customer_purchases_customer ON customer_purchases(customer_id);
+        CREATE TABLE new_changes (
+            seq INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            payload BLOB NOT NULL
+        );
+        INSERT INTO new_changes (seq, kind, entity_id, payload)
+            SELECT seq, kind, entity_id, payload FROM changes;
+        DROP TABLE changes;
+        ALTER TABLE new_changes RENAME TO changes
+        """,
+    ),
 ]
+
+# Migrations that only change SQLite's storage layout; PostgreSQL records them as done.
+SQLITE_ONLY = {8}

@@ -55,9 +55,10 @@ def _runs(
     run: list[sync_pb2.Event] = []
     in_bulk = True
     for event in events:
-        fits = bool(event.id) and event.id not in seen and event.id not in ids and (
+        event_id = event.id
+        fits = bool(event_id) and event_id not in seen and event_id not in ids and (
             event.WhichOneof("body") == "sale_closed" and not event.sale_closed.one_time_used)
-        ids.add(event.id)
+        ids.add(event_id)
         if run and fits != in_bulk:
             yield run, in_bulk
             run = []
@@ -89,10 +90,10 @@ class SqliteStorage:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
         self.db = sqlite_utils.Database(conn)
-        self.db.execute("PRAGMA foreign_keys = ON")
         list(self.db.query("PRAGMA journal_mode = WAL"))
         self.db.execute("PRAGMA synchronous = FULL")
-        self._migrate()
+        self._migrate()  # before foreign keys are on: migration 8 rebuilds parent tables
+        self.db.execute("PRAGMA foreign_keys = ON")
         self._clock = self.feed_position().clock
 
     def _migrate(self) -> None:

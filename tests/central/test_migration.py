@@ -96,3 +96,48 @@ def test_receipts_stored_as_rows_get_a_body_and_take_returns(tmp_path: Path) -> 
         assert "2 of 2 is left to return" in outcome.rejected[0][1]
     finally:
         storage.close()
+
+
+def test_push_tables_are_rebuilt_without_rowid_keeping_their_rows(tmp_path: Path) -> None:
+    """Migration 8 rebuilds events, ledger entries and purchases WITHOUT ROWID and the feed
+    without AUTOINCREMENT; their rows stay, a stored event is still known by its hash."""
+    path = tmp_path / "central.db"
+    conn = sqlite3.connect(path)
+    for _, script in MIGRATIONS[:6]:
+        conn.executescript(script)
+    conn.execute("INSERT INTO customers (id, surname, first_name, patronymic, phone, email) "
+                 "VALUES ('c-1', '', 'Olena', '', '+380501234567', '')")
+    conn.execute("INSERT INTO events (id, store_id, till_id, content_hash, received_at, hlc, "
+                 "repeats) VALUES ('e-1', 'kyiv-1', 'A1', 'h-1', 'now', 's', 2)")
+    conn.execute("INSERT INTO ledger_entries (id, customer_id, points, receipt_id, store_id, "
+                 "created_at, reason, lot_id, lot_expires_at) VALUES "
+                 "('l-1', 'c-1', 70, 'r-1', 'kyiv-1', 'then', 'earn', 'lot-1', 'later')")
+    conn.execute("INSERT INTO customer_purchases (id, customer_id, store_id, at, amount, "
+                 "one_time_used, one_time_restored) VALUES "
+                 "('r-1', 'c-1', 'kyiv-1', 'then', 1500, '[\"d-1\"]', '[]')")
+    conn.execute("INSERT INTO changes (seq, kind, entity_id, payload) VALUES (?, ?, ?, ?)",
+                 (1, "ledger_entry", "l-1", sync_pb2.LedgerEntry(id="l-1").SerializeToString()))
+    conn.execute("UPDATE feed_state SET head = 1")
+    conn.execute("PRAGMA user_version = 6")
+    conn.commit()
+    tables = ["events", "ledger_entries", "customer_purchases", "changes"]
+    before = {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in tables}
+    conn.close()
+
+    storage = SqliteStorage(path)
+    try:
+        db = storage.db.conn
+        shapes = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+        assert all(shapes[t].endswith("WITHOUT ROWID") for t in tables[:3])
+        assert "AUTOINCREMENT" not in shapes["changes"]
+        assert {t: db.execute(f"SELECT * FROM {t}").fetchall() for t in tables} == before
+        assert storage.balance("c-1") == 70
+        assert [c.ledger_entry.id for c in storage.feed_slice(0, 1, 10).changes()] == ["l-1"]
+        reused, fresh = sale_event(customer_id=""), sale_event(customer_id="")
+        reused.id = "e-1"
+        outcome = storage.apply_events(TillIdentity("A1", "kyiv-1"), [reused, fresh])
+        assert outcome.acknowledged == [fresh.id]
+        assert outcome.rejected == [("e-1", "event id e-1 was used before for other content")]
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        storage.close()

@@ -63,8 +63,9 @@ def apply_pushes(
         for table in TABLES:
             columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")
                        if r[1] not in SKIP]
+            listed = ", ".join(columns)  # ids are time-ordered: insertion order
             rows[table] = conn.execute(
-                f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid").fetchall()
+                f"SELECT {listed} FROM {table} ORDER BY {listed}").fetchall()
         rows["changes"] = conn.execute(  # cashiers' PIN hashes are salted at random
             "SELECT seq, kind, entity_id, payload FROM changes WHERE kind != 'cashier' "
             "ORDER BY seq").fetchall()
