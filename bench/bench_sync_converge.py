@@ -6,13 +6,15 @@ Run from the repository root: ``.venv/bin/python bench/bench_sync_converge.py``
 file, talking real gRPC to a central process on 127.0.0.1. The sales are made offline
 before the clock starts; the clock stops when every till has pushed everything,
 caught up with the feed twice (the second round after every till has pushed) and
-matched central's ledger checksum. Prints median and spread. The tills' offline sales are
-made in parallel (one process per CPU); a till process imports only the till's modules.
+matched central's ledger checksum. Prints median and spread. The sales are spread
+over 1,000 loyalty customers with a card each. The tills' offline sales are made in
+parallel (one process per CPU); a till process imports only the till's modules.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -32,7 +34,11 @@ from edge.sync.runner import sync_once
 if TYPE_CHECKING:
     from tests.central_process import CentralProcess
 
-CARDS = ["2000000000015", "2000000000022", "2000000000039"]
+CUSTOMERS = 1000  # loyalty customers the sales are spread over, each with one card
+
+
+def card(n: int) -> str:
+    return f"2010{n:09d}"
 
 
 def worker(db: str, address: str, token: str, till: str) -> None:
@@ -68,20 +74,24 @@ def offline_till(db: Path, address: str, token: str, till: str, sales: int) -> N
         cart = Cart()
         cart.add(bread.product)
         cart.add(coffee.product)
-        card = service.scan(CARDS[n % 3])
-        assert isinstance(card, CardScan)
-        service.close_sale(cart, Tender(cash=30000), card.customer)
+        scanned = service.scan(card((n * 7919 + int(till[1:]) * 104729) % CUSTOMERS))
+        assert isinstance(scanned, CardScan)
+        service.close_sale(cart, Tender(cash=30000), scanned.customer)
     database.close()
 
 
 def prepare(folder: Path, tills: int, sales: int) -> tuple[CentralProcess, dict[str, str]]:
     from central.demo import enrol, load_demo_catalog
+    from central.storage.catalog import parse_customers_file
     from central.storage.sqlite import SqliteStorage
     from tests.central_process import CentralProcess
 
     storage = SqliteStorage(folder / "central.db")
     try:
         load_demo_catalog(storage)
+        storage.load_customers(parse_customers_file(json.dumps([
+            {"id": f"bench-{n}", "first_name": "Bench", "phone": f"+38050{n:07d}",
+             "cards": [card(n)]} for n in range(CUSTOMERS)]), "UA"))
         tokens = {f"T{n}": enrol(storage, f"T{n}", "kyiv-1") for n in range(tills)}
     finally:
         storage.close()
