@@ -1,0 +1,123 @@
+"""Benchmark: one till catching up with N sales another till pushed (a converge's unit).
+
+Run from the repository root: ``.venv/bin/python bench/bench_feed_catchup.py``
+(defaults: 20,000 sales over 1,000 carded customers, 3 rounds). A central process on
+127.0.0.1 holds the sales (each a ledger entry and a purchase: two feed changes); a till
+that synced before them catches up with ``sync_once``. Prints, per round and as median
+and spread, the wall time and the CPU each side spent a change: central's from /proc,
+the till's from getrusage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_sync_ingest import sale_event
+from central.demo import enrol, load_demo_catalog
+from central.storage.base import TillIdentity
+from central.storage.catalog import parse_customers_file
+from central.storage.sqlite import SqliteStorage
+from edge.storage.database import Database
+from edge.sync.client import SyncClient
+from edge.sync.runner import sync_once
+from kassa.sync.v1 import sync_pb2
+from tests.central_process import CentralProcess
+
+PUSH = 500
+
+
+def process_cpu(pid: int) -> float:
+    """User and system CPU seconds of a running process."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def carded_sale(n: int, customers: int) -> sync_pb2.Event:
+    """Sale ``n`` of till T1, to one of the carded customers."""
+    event = sale_event(n)
+    customer = f"bench-{(n * 7919) % customers}"
+    event.sale_closed.customer_id = customer
+    for entry in event.sale_closed.ledger_entries:
+        entry.customer_id = customer
+    return event
+
+
+def one_round(sales: int, customers: int) -> tuple[float, float, float]:
+    """Wall seconds, central's and the till's CPU microseconds a change."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        storage = SqliteStorage(folder / "central.db")
+        try:
+            load_demo_catalog(storage)
+            storage.load_customers(parse_customers_file(json.dumps([
+                {"id": f"bench-{n}", "first_name": "Bench", "phone": f"+38050{n:07d}",
+                 "cards": [f"2010{n:09d}"]} for n in range(customers)]), "UA"))
+            token = enrol(storage, "T2", "kyiv-1")
+        finally:
+            storage.close()
+        central = CentralProcess(folder / "central.db")
+        central.start()
+        assert central.process is not None
+        database = Database(folder / "T2.db")
+        client = SyncClient(central.address, token, till_id="T2", store_id="kyiv-1",
+                            timeout_s=60, stream_timeout_s=600)
+        try:
+            sync_once(database, client)
+            storage = SqliteStorage(folder / "central.db")
+            try:
+                for start in range(0, sales, PUSH):
+                    push = [carded_sale(n, customers)
+                            for n in range(start, min(start + PUSH, sales))]
+                    assert not storage.apply_events(TillIdentity("T1", "kyiv-1"), push).rejected
+            finally:
+                storage.close()
+            central_before, till_before = process_cpu(central.process.pid), own_cpu()
+            started = time.perf_counter()
+            sync_once(database, client)
+            wall = time.perf_counter() - started
+            changes = 2 * sales
+            return (wall, (process_cpu(central.process.pid) - central_before) / changes * 1e6,
+                    (own_cpu() - till_before) / changes * 1e6)
+        finally:
+            client.close()
+            database.close()
+            central.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sales", type=int, default=20_000)
+    parser.add_argument("--customers", type=int, default=1_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} CPUs; {args.sales} sales ({2 * args.sales} changes) over "
+          f"{args.customers} customers")
+    results = []
+    for _ in range(args.rounds):
+        results.append(one_round(args.sales, args.customers))
+        wall, central, till = results[-1]
+        print(f"catch-up {wall:.2f} s; central {central:.1f} us/change, till {till:.1f} us/change",
+              flush=True)
+    for index, name in enumerate(("catch-up s", "central CPU us/change", "till CPU us/change")):
+        values = [r[index] for r in results]
+        print(f"{name}: median {statistics.median(values):.2f} "
+              f"(min {min(values):.2f}, max {max(values):.2f}, {len(values)} rounds)")
+
+
+if __name__ == "__main__":
+    main()
