@@ -13,6 +13,7 @@ import pytest
 
 from edge.pricing_cli import main as edge_price
 from edge.services.returns import ReturnDesk
+from edge.services.session import TillSession
 from edge.services.till import TillService
 from edge.storage import changes, customers, sales
 from edge.storage.database import Database
@@ -300,3 +301,29 @@ def test_a_receipt_holding_a_merged_away_customer_prices_and_closes_as_the_survi
     sale = till.close_sale(cart_of(till, "1001"), Tender(cash=10000), gone)
     assert sale.customer is not None and sale.customer.id == "c2"
     assert customers.balance(till_db, "c2") == 5100
+
+
+def test_a_receipt_reads_the_customer_profile_once_and_afresh_for_the_payment(
+    till_db: Database, clock: FakeClock
+) -> None:
+    """Scans re-price with the profile read when the customer joined the receipt (its cost
+    grows with their history); the payment and the closing sale read it again."""
+    session = TillSession(make_till(till_db, clock, balance=5000))
+    session.set_customer(session.service.customer_ref("c1"))
+    session.cart = cart_of(session.service, "1001", "1002")
+    assert session.priced().balance_before == 5000
+    earned = sync_pb2.LedgerEntry(id="elsewhere", customer_id="c1", points=1000,
+                                  store_id="s2", reason="earn")
+    earned.created_at.FromDatetime(NOW - timedelta(days=1))
+    changes.apply_changes(till_db, [sync_pb2.Change(seq=100, ledger_entry=earned)])
+
+    assert session.priced().balance_before == 5000  # the receipt's profile, by design
+    paying = session.priced(fresh=True)
+    assert (paying.balance_before, paying.points_max) == (6000, 4000)
+    assert session.priced(1000).balance_before == 6000  # the fresh one is kept
+    sale = session.service.close_sale(session.cart, Tender(cash=20000), session.customer)
+    assert sale.balance_after == 6000 + sale.points_earned
+
+    session.set_customer(None)
+    session.set_customer(session.service.customer_ref("c1"))
+    assert session.priced().balance_before == 6000 + sale.points_earned

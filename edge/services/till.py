@@ -198,6 +198,16 @@ class TillService:
         """The customer as the engine prices them now."""
         return self._profile(customer_id, self.programs())
 
+    def receipt_profile(self, customer: CustomerRef) -> tuple[int, pricing.Customer]:
+        """The programs version and the profile an open receipt for ``customer`` prices
+        with (the survivor's, if HQ merged the customer)."""
+        version, programs = self._programs_version()
+        return version, self._profile(customers.survivor_of(self.database, customer.id), programs)
+
+    def programs_version(self) -> int:
+        """The version of the newest programs central sent (0: none yet)."""
+        return self._programs_version()[0]
+
     def pricing_store(self) -> pricing.Store:
         store = self.store()
         if store is None:
@@ -205,7 +215,12 @@ class TillService:
         return pricing.Store(store.time_zone, max(1, store.cash_step))
 
     def _request(
-        self, cart: Cart, customer: CustomerRef | None, points: int | None, receipt_id: str,
+        self,
+        cart: Cart,
+        customer: CustomerRef | None,
+        points: int | None,
+        receipt_id: str,
+        profile: pricing.Customer | None = None,
     ) -> tuple[int, pricing.SaleRequest]:
         version, programs = self._programs_version()
         paths = {
@@ -218,19 +233,25 @@ class TillService:
             store=self.pricing_store(),
             programs=programs,
             cart=pricing_cart(cart, paths),
-            customer=self._profile(customers.survivor_of(self.database, customer.id), programs)
-            if customer
-            else None,
+            customer=profile if profile is not None or customer is None
+            else self._profile(customers.survivor_of(self.database, customer.id), programs),
             points_to_spend=points if customer is not None or points else None,
         )
         return version, request
 
     def price(
-        self, cart: Cart, customer: CustomerRef | None, points: int | None = None
+        self,
+        cart: Cart,
+        customer: CustomerRef | None,
+        points: int | None = None,
+        *,
+        profile: pricing.Customer | None = None,
     ) -> pricing.PricedReceipt:
         """The open receipt priced now: discounts per line, points offered (``points``
-        spent; None offers the maximum). Raises InputError for points that cannot be spent."""
-        request = self._request(cart, customer, points, "open")[1]
+        spent; None offers the maximum). ``profile`` is the customer's as read before
+        (``receipt_profile``), else it is read now. Raises InputError for points that
+        cannot be spent."""
+        request = self._request(cart, customer, points, "open", profile)[1]
         limit = self.offline_points_limit(request.programs) if customer is not None else None
         if limit is None:
             return pricing.price_receipt(request)

@@ -540,7 +540,7 @@ class SaleScreen(Screen[None]):
             self.say(_("The receipt is empty: scan a product first"), error=True)
             return
         try:
-            priced = await self.call(session.priced)
+            priced = await self.call(session.priced, fresh=True)
         except InputError as exc:
             self.say(_("The receipt cannot be priced: {reason}").format(reason=str(exc)),
                      error=True)
