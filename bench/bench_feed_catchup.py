@@ -11,7 +11,6 @@ the till's from getrusage.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import statistics
@@ -22,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bench_sync_converge import load_carded_customers
 from bench.bench_sync_ingest import sale_event
 from central.demo import enrol, load_demo_catalog
 from central.storage.base import TillIdentity
-from central.storage.catalog import parse_customers_file
 from central.storage.sqlite import SqliteStorage
 from edge.storage.database import Database
 from edge.sync.client import SyncClient
@@ -64,9 +63,7 @@ def one_round(sales: int, customers: int) -> tuple[float, float, float]:
         storage = SqliteStorage(folder / "central.db")
         try:
             load_demo_catalog(storage)
-            storage.load_customers(parse_customers_file(json.dumps([
-                {"id": f"bench-{n}", "first_name": "Bench", "phone": f"+38050{n:07d}",
-                 "cards": [f"2010{n:09d}"]} for n in range(customers)]), "UA"))
+            load_carded_customers(storage, customers)
             token = enrol(storage, "T2", "kyiv-1")
         finally:
             storage.close()

@@ -32,6 +32,7 @@ from edge.sync.client import SyncClient
 from edge.sync.runner import sync_once
 
 if TYPE_CHECKING:
+    from central.storage.sqlite import SqliteStorage
     from tests.central_process import CentralProcess
 
 CUSTOMERS = 1000  # loyalty customers the sales are spread over, each with one card
@@ -39,6 +40,15 @@ CUSTOMERS = 1000  # loyalty customers the sales are spread over, each with one c
 
 def card(n: int) -> str:
     return f"2010{n:09d}"
+
+
+def load_carded_customers(storage: SqliteStorage, count: int) -> None:
+    """Customers bench-0 ... bench-<count - 1>, each with the card ``card(n)``."""
+    from central.storage.catalog import parse_customers_file
+
+    storage.load_customers(parse_customers_file(json.dumps([
+        {"id": f"bench-{n}", "first_name": "Bench", "phone": f"+38050{n:07d}",
+         "cards": [card(n)]} for n in range(count)]), "UA"))
 
 
 def worker(db: str, address: str, token: str, till: str) -> None:
@@ -82,16 +92,13 @@ def offline_till(db: Path, address: str, token: str, till: str, sales: int) -> N
 
 def prepare(folder: Path, tills: int, sales: int) -> tuple[CentralProcess, dict[str, str]]:
     from central.demo import enrol, load_demo_catalog
-    from central.storage.catalog import parse_customers_file
     from central.storage.sqlite import SqliteStorage
     from tests.central_process import CentralProcess
 
     storage = SqliteStorage(folder / "central.db")
     try:
         load_demo_catalog(storage)
-        storage.load_customers(parse_customers_file(json.dumps([
-            {"id": f"bench-{n}", "first_name": "Bench", "phone": f"+38050{n:07d}",
-             "cards": [card(n)]} for n in range(CUSTOMERS)]), "UA"))
+        load_carded_customers(storage, CUSTOMERS)
         tokens = {f"T{n}": enrol(storage, f"T{n}", "kyiv-1") for n in range(tills)}
     finally:
         storage.close()

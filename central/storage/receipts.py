@@ -14,8 +14,6 @@ class ReceiptRefused(Exception):
     """The receipt exists but the asking till may not take goods back against it."""
 
 
-_METHODS = {v.name.lower(): v.number for v in sync_pb2.Payment.Method.DESCRIPTOR.values}
-
 
 def _currency(conn: sqlite3.Connection, store_id: str) -> str:
     row = conn.execute("SELECT payload FROM stores WHERE id = ?", (store_id,)).fetchone()
@@ -78,5 +76,6 @@ def _returns(conn: sqlite3.Connection, receipt_id: str) -> list[sync_pb2.ReturnM
         f"SELECT return_id, method, amount FROM refunds WHERE return_id IN ({marks}) "
         "ORDER BY return_id, method", tuple(returns)
     ).fetchall():
-        returns[return_id].refunds.add(method=_METHODS[method], amount=amount)
+        returns[return_id].refunds.add(
+            method=sync_pb2.Payment.Method.Value(method.upper()), amount=amount)
     return list(returns.values())

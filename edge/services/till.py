@@ -202,7 +202,12 @@ class TillService:
         """The programs version and the profile an open receipt for ``customer`` prices
         with (the survivor's, if HQ merged the customer)."""
         version, programs = self._programs_version()
-        return version, self._profile(customers.survivor_of(self.database, customer.id), programs)
+        return version, self._survivor_profile(customer, programs)
+
+    def _survivor_profile(
+        self, customer: CustomerRef, programs: pricing.Programs
+    ) -> pricing.Customer:
+        return self._profile(customers.survivor_of(self.database, customer.id), programs)
 
     def programs_version(self) -> int:
         """The version of the newest programs central sent (0: none yet)."""
@@ -234,7 +239,7 @@ class TillService:
             programs=programs,
             cart=pricing_cart(cart, paths),
             customer=profile if profile is not None or customer is None
-            else self._profile(customers.survivor_of(self.database, customer.id), programs),
+            else self._survivor_profile(customer, programs),
             points_to_spend=points if customer is not None or points else None,
         )
         return version, request

@@ -16,7 +16,10 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from edge.storage.database import Database
 from kassa.sync.v1 import sync_pb2
 
-_METHODS = {v.number: v.name.lower() for v in sync_pb2.Payment.Method.DESCRIPTOR.values}
+
+def _method(number: sync_pb2.Payment.Method.ValueType) -> str:
+    """"cash", "card" or "points", as the till stores a payment method."""
+    return sync_pb2.Payment.Method.Name(number).lower()
 
 
 def _iso(stamp: Timestamp) -> str:
@@ -51,7 +54,7 @@ def keep(db: sqlite_utils.Database, found: sync_pb2.FoundReceipt) -> None:
     )
     db.conn.executemany(
         "INSERT OR IGNORE INTO payments (receipt_id, method, amount) VALUES (?, ?, ?)",
-        [(sale.receipt_id, _METHODS[p.method], p.amount) for p in sale.payments],
+        [(sale.receipt_id, _method(p.method), p.amount) for p in sale.payments],
     )
     db.conn.executemany(
         "INSERT OR IGNORE INTO receipt_lines (receipt_id, line_no, product_id, barcode, name, "
@@ -80,7 +83,7 @@ def keep(db: sqlite_utils.Database, found: sync_pb2.FoundReceipt) -> None:
         )
         db.conn.executemany(
             "INSERT INTO refunds (return_id, method, amount) VALUES (?, ?, ?)",
-            [(ret.return_id, _METHODS[r.method], r.amount) for r in ret.refunds],
+            [(ret.return_id, _method(r.method), r.amount) for r in ret.refunds],
         )
 
 
