@@ -2,10 +2,10 @@
 
 Run from the repository root: ``.venv/bin/python bench/bench_feed_catchup.py``
 (defaults: 20,000 sales over 1,000 carded customers, 3 rounds). A central process on
-127.0.0.1 holds the sales (each a ledger entry and a purchase: two feed changes); a till
-that synced before them catches up with ``sync_once``. Prints, per round and as median
-and spread, the wall time and the CPU each side spent a change: central's from /proc,
-the till's from getrusage.
+127.0.0.1 holds the sales (each a ledger entry and a purchase, fed as one receipt_facts
+change; two changes before feed format 2); a till that synced before them catches up with
+``sync_once``. Prints, per round and as median and spread, the wall time and the CPU each
+side spent a sale: central's from /proc, the till's from getrusage.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def carded_sale(n: int, customers: int) -> sync_pb2.Event:
 
 
 def one_round(sales: int, customers: int) -> tuple[float, float, float]:
-    """Wall seconds, central's and the till's CPU microseconds a change."""
+    """Wall seconds, central's and the till's CPU microseconds a sale."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         storage = SqliteStorage(folder / "central.db")
@@ -87,9 +87,8 @@ def one_round(sales: int, customers: int) -> tuple[float, float, float]:
             started = time.perf_counter()
             sync_once(database, client)
             wall = time.perf_counter() - started
-            changes = 2 * sales
-            return (wall, (process_cpu(central.process.pid) - central_before) / changes * 1e6,
-                    (own_cpu() - till_before) / changes * 1e6)
+            return (wall, (process_cpu(central.process.pid) - central_before) / sales * 1e6,
+                    (own_cpu() - till_before) / sales * 1e6)
         finally:
             client.close()
             database.close()
@@ -102,15 +101,14 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=1_000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    print(f"{os.cpu_count()} CPUs; {args.sales} sales ({2 * args.sales} changes) over "
-          f"{args.customers} customers")
+    print(f"{os.cpu_count()} CPUs; {args.sales} sales over {args.customers} customers")
     results = []
     for _ in range(args.rounds):
         results.append(one_round(args.sales, args.customers))
         wall, central, till = results[-1]
-        print(f"catch-up {wall:.2f} s; central {central:.1f} us/change, till {till:.1f} us/change",
+        print(f"catch-up {wall:.2f} s; central {central:.1f} us/sale, till {till:.1f} us/sale",
               flush=True)
-    for index, name in enumerate(("catch-up s", "central CPU us/change", "till CPU us/change")):
+    for index, name in enumerate(("catch-up s", "central CPU us/sale", "till CPU us/sale")):
         values = [r[index] for r in results]
         print(f"{name}: median {statistics.median(values):.2f} "
               f"(min {min(values):.2f}, max {max(values):.2f}, {len(values)} rounds)")

@@ -6,9 +6,11 @@ Run from the repository root: ``.venv/bin/python bench/bench_sync_converge.py``
 file, talking real gRPC to a central process on 127.0.0.1. The sales are made offline
 before the clock starts; the clock stops when every till has pushed everything,
 caught up with the feed twice (the second round after every till has pushed) and
-matched central's ledger checksum. Prints median and spread. The sales are spread
-over 1,000 loyalty customers with a card each. The tills' offline sales are made in
-parallel (one process per CPU); a till process imports only the till's modules.
+matched central's ledger checksum. Prints median and spread, and per round the CPU
+seconds the till processes spent (start-up and first round; second round) and central's.
+The sales are spread over 1,000 loyalty customers with a card each. The tills' offline
+sales are made in parallel (one process per CPU); a till process imports only the till's
+modules.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -58,10 +61,21 @@ def worker(db: str, address: str, token: str, till: str) -> None:
         address, token, till_id=till, store_id="kyiv-1", timeout_s=30, stream_timeout_s=300
     )
     sync_once(database, client)
+    first = _cpu()
     print("pushed", flush=True)
     sys.stdin.readline()
     sync_once(database, client)  # raises if the ledger checksum differs from central's
-    print("converged", flush=True)
+    print(f"converged {first:.3f} {_cpu() - first:.3f}", flush=True)
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _process_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def offline_till(db: Path, address: str, token: str, till: str, sales: int) -> None:
@@ -119,6 +133,8 @@ def one_round(tills: int, sales: int) -> tuple[float, float]:
         central, tokens = prepare(folder, tills, sales)
         print(f"offline sales made in {time.perf_counter() - started:.0f} s", flush=True)
         try:
+            assert central.process is not None
+            central_cpu = _process_cpu(central.process.pid)
             start = time.perf_counter()
             procs = [
                 subprocess.Popen(
@@ -144,11 +160,18 @@ def one_round(tills: int, sales: int) -> tuple[float, float]:
                 assert proc.stdin is not None
                 proc.stdin.write("again\n")
                 proc.stdin.flush()
+            first = second = 0.0
             for proc in procs:
                 assert proc.stdout is not None
-                assert proc.stdout.readline().strip() == "converged"
+                word, one, two = proc.stdout.readline().split()
+                assert word == "converged"
+                first, second = first + float(one), second + float(two)
                 proc.wait(timeout=60)
-            return pushed, time.perf_counter() - start
+            converged = time.perf_counter() - start
+            print(f"CPU s: tills {first:.1f} (start-up and first round) + {second:.1f} (second "
+                  f"round), central {_process_cpu(central.process.pid) - central_cpu:.1f}",
+                  flush=True)
+            return pushed, converged
         finally:
             central.stop()
 

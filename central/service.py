@@ -17,7 +17,7 @@ import grpc
 from google.protobuf.message import DecodeError, Message
 
 from central.storage.base import CentralStorage, PushOutcome, TillIdentity, TillReport
-from central.storage.feed import FeedPosition
+from central.storage.feed import FEED_FORMAT, FeedPosition
 from central.storage.receipts import ReceiptRefused
 from kassa.replication.hlc import Stamp
 from kassa.sync.v1 import sync_pb2
@@ -285,6 +285,14 @@ class SyncServicer:
         if isinstance(request, Malformed):
             await self._refuse_malformed(request, till, context)
         assert not isinstance(request, Malformed)
+        if request.feed_format < FEED_FORMAT:
+            log.error("till %s: feed format %d refused: this central writes format %d",
+                      till.till_id, request.feed_format, FEED_FORMAT)
+            await context.abort(
+                grpc.StatusCode.FAILED_PRECONDITION,
+                f"the till applies feed format {request.feed_format}, central writes format "
+                f"{FEED_FORMAT}: update the till's software",
+            )
         report = TillReport(request.cursor, request.pending_events, request.oldest_pending_age_ms)
         await self._run(lambda: self._storage.record_contact(till, report))
         reported = asyncio.get_running_loop().time()

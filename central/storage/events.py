@@ -278,7 +278,8 @@ def apply_sale_closed(tx: Tx) -> None:
         add_ledger_entry(tx, entry)
     purchase = sale_purchase(sale, tx.till.store_id)
     if purchase is not None:
-        pricing.add_purchase(conn, tx.feed, purchase)
+        pricing.add_purchase(conn, purchase)
+    tx.feed.add_facts(sale.receipt_id, entries, purchase)
 
 
 def apply_sales(
@@ -304,13 +305,12 @@ def apply_sales(
         for entry in sale_entries:
             check_entry_store(entry, till)
             ledger.append(ledger_row(entry))
-            feed.add("ledger_entry", entry.id, entry)
-            entries.append(entry)
+        entries += sale_entries
         purchase = sale_purchase(sale, store)
         if purchase is not None:  # pricing.purchase_row's, without one-time discounts
             purchases.append((purchase.id, purchase.customer_id, store, receipts[-1][4],
                               purchase.amount, "[]", "[]"))
-            feed.add("customer_purchase", purchase.id, purchase)
+        feed.add_facts(sale.receipt_id, sale_entries, purchase)
     overdrafts = _overdrafts(conn, till, entries, now)
     conn.executemany(EVENT_SQL, events)
     conn.executemany(RECEIPT_SQL, receipts)
@@ -350,12 +350,11 @@ def _overdrafts(
 
 
 def add_ledger_entry(tx: Tx, entry: sync_pb2.LedgerEntry) -> None:
-    """Store an entry of the till's store, lot fields included; a spend that takes the
-    balance below zero is an overdraft (two stores spent the same points offline) and is
-    recorded."""
+    """Store an entry of the till's store, lot fields included (the caller feeds it with
+    its receipt's facts); a spend that takes the balance below zero is an overdraft (two
+    stores spent the same points offline) and is recorded."""
     check_entry_store(entry, tx.till)
     tx.conn.execute(LEDGER_SQL, ledger_row(entry))
-    tx.feed.add("ledger_entry", entry.id, entry)
     if entry.points < 0:
         record_overdraft(tx.conn, tx.till, entry, tx.now)
 
@@ -383,13 +382,15 @@ def apply_return_made(tx: Tx) -> None:
     conn.executemany(REFUND_SQL, payment_rows(ret.return_id, ret.refunds))
     for entry in ret.ledger_entries:
         add_ledger_entry(tx, entry)
+    purchase = None
     if customer_id:
         purchase = sync_pb2.CustomerPurchase(
             id=ret.return_id, customer_id=customer_id, store_id=tx.till.store_id,
             amount=-ret.total, one_time_restored=ret.one_time_restored,
         )
         purchase.at.CopyFrom(ret.returned_at)
-        pricing.add_purchase(conn, tx.feed, purchase)
+        pricing.add_purchase(conn, purchase)
+    tx.feed.add_facts(ret.return_id, ret.ledger_entries, purchase)
 
 
 RETURN_SQL = (

@@ -12,6 +12,7 @@ processes. The same row keeps the running ledger checksum and central's clock.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from google.protobuf.message import Message
@@ -32,7 +33,10 @@ CHANGE_TYPES: dict[str, type[Message]] = {
     "customer_terms": sync_pb2.CustomerTerms,
     "customer_purchase": sync_pb2.CustomerPurchase,
     "customer_merged": sync_pb2.CustomerMerged,
+    "receipt_facts": sync_pb2.ReceiptFacts,
 }
+# The feed format this central writes (sync.proto, FeedFormat); a till below it is refused.
+FEED_FORMAT = sync_pb2.FEED_FORMAT_RECEIPT_FACTS
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,22 @@ class FeedBuffer:
         self.changes.append((kind, entity_id, message.SerializeToString(deterministic=True)))
         if isinstance(message, sync_pb2.LedgerEntry):
             self.ledger.append(message)
+
+    def add_facts(
+        self, receipt_id: str, entries: Sequence[sync_pb2.LedgerEntry],
+        purchase: sync_pb2.CustomerPurchase | None,
+    ) -> None:
+        """Feed what a sale or a return did to its customer as one ``receipt_facts`` change
+        (nothing for one without a customer). Its payload is the fields' encodings joined,
+        as serializing a ReceiptFacts holding them writes it, without copying them in."""
+        parts = [_length_delimited(_FACTS_ENTRY_TAG, e.SerializeToString(deterministic=True))
+                 for e in entries]
+        if purchase is not None:
+            parts.append(_length_delimited(_FACTS_PURCHASE_TAG,
+                                           purchase.SerializeToString(deterministic=True)))
+        if parts:
+            self.changes.append(("receipt_facts", receipt_id, b"".join(parts)))
+            self.ledger.extend(entries)
 
     def mark(self) -> tuple[int, int]:
         return len(self.changes), len(self.ledger)
@@ -110,6 +130,13 @@ def _varint(value: int) -> bytes:
     return bytes(out)
 
 
+def _length_delimited(tag: bytes, payload: bytes) -> bytes:
+    return b"".join((tag, _varint(len(payload)), payload))
+
+
+_FACTS_FIELDS = sync_pb2.ReceiptFacts.DESCRIPTOR.fields_by_name
+_FACTS_ENTRY_TAG = _varint(_FACTS_FIELDS["ledger_entries"].number << 3 | 2)
+_FACTS_PURCHASE_TAG = _varint(_FACTS_FIELDS["purchase"].number << 3 | 2)
 _SEQ_TAG = _varint(_CHANGE_FIELDS["seq"] << 3)
 _ENTITY_TAGS = {kind: _varint(_CHANGE_FIELDS[kind] << 3 | 2) for kind in CHANGE_TYPES}
 _CHANGE_TAG = _varint(_BATCH_CHANGES << 3 | 2)
@@ -119,7 +146,7 @@ def wire_change(seq: int, kind: str, payload: bytes) -> bytes:
     """One ``Change`` as it is framed inside a ChangeBatch (field 1, length-delimited)."""
     body = b"".join((_SEQ_TAG, _varint(seq), _ENTITY_TAGS[kind], _varint(len(payload)),
                      payload))
-    return b"".join((_CHANGE_TAG, _varint(len(body)), body))
+    return _length_delimited(_CHANGE_TAG, body)
 
 
 @dataclass(frozen=True)

@@ -173,10 +173,9 @@ PURCHASE_SQL = (
 )
 
 
-def add_purchase(
-    conn: sqlite3.Connection, feed: FeedBuffer, purchase: sync_pb2.CustomerPurchase
-) -> None:
-    """Store a receipt's or a return's effect on a customer's purchases and feed it."""
+def add_purchase(conn: sqlite3.Connection, purchase: sync_pb2.CustomerPurchase) -> None:
+    """Store a receipt's or a return's effect on a customer's purchases (the caller feeds
+    it with the receipt's facts)."""
     for discount in _already_used(conn, purchase):
         conn.execute(
             "INSERT INTO one_time_overuse (purchase_id, discount_id, customer_id, store_id, "
@@ -185,7 +184,6 @@ def add_purchase(
              datetime.now(UTC).isoformat()),
         )
     conn.execute(PURCHASE_SQL, purchase_row(purchase))
-    feed.add("customer_purchase", purchase.id, purchase)
 
 
 def _already_used(conn: sqlite3.Connection, purchase: sync_pb2.CustomerPurchase) -> list[str]:

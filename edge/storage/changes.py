@@ -34,6 +34,8 @@ BOOTSTRAP_CURSOR_KEY = "bootstrap_cursor"
 BOOTSTRAP_DONE_KEY = "bootstrap_done"
 BOOTSTRAP_TOTAL_KEY = "bootstrap_total"
 SYNCED_KEY = "last_synced"
+# The feed format this till applies (sync.proto, FeedFormat): receipt_facts included.
+FEED_FORMAT = sync_pb2.FEED_FORMAT_RECEIPT_FACTS
 DEFERRED_INDEX_KEY = "deferred_index:"  # + index name: its CREATE statement
 # Tables a bootstrap that finds them empty (a new till) loads without their secondary
 # indexes, built once at its end: one sort instead of a million scattered inserts.
@@ -279,7 +281,7 @@ def _apply(conn: sqlite3.Connection, changes: Sequence[sync_pb2.Change]) -> None
     re-point rows of every customer table, so changes stay on their side of one), the
     changes of each group of kinds sharing tables (``_GROUPS``) apply together, in feed
     order, each run of one kind with one statement per table; other kinds commute. A
-    feed mostly alternates a sale's ledger entries with its purchase fact."""
+    feed is mostly receipts' facts."""
     groups: dict[str | None, list[sync_pb2.Change]] = {}
     for change in changes:
         kind = change.WhichOneof("entity")
@@ -398,6 +400,12 @@ def _apply_terms(conn: sqlite3.Connection, terms: Sequence[sync_pb2.CustomerTerm
     )
 
 
+def _apply_receipt_facts(conn: sqlite3.Connection, facts: Sequence[sync_pb2.ReceiptFacts]) -> None:
+    """Hold what sales and returns did to their customers: ledger entries, then purchases."""
+    hold_ledger_entries(conn, [e for f in facts for e in f.ledger_entries])
+    _apply_purchases(conn, [f.purchase for f in facts if f.HasField("purchase")])
+
+
 def _apply_purchases(
     conn: sqlite3.Connection, purchases: Sequence[sync_pb2.CustomerPurchase]
 ) -> None:
@@ -467,8 +475,10 @@ def _apply_merges(conn: sqlite3.Connection, merges: Sequence[sync_pb2.CustomerMe
 
 
 # Kinds that touch each other's tables, by the group they apply in (the others touch
-# only their own): a deleted customer drops its terms.
-_GROUPS = {"customer_terms": "customer"}
+# only their own): a deleted customer drops its terms; a receipt's facts are ledger
+# entries and a purchase.
+_GROUPS = {"customer_terms": "customer", "ledger_entry": "facts", "customer_purchase": "facts",
+           "receipt_facts": "facts"}
 _MERGED = "customer_merged"
 
 # Each kind's entities, a run of them in feed order, in one go.
@@ -484,31 +494,30 @@ _APPLIERS: dict[str, Callable[[sqlite3.Connection, list[Any]], None]] = {
     "ledger_entry": hold_ledger_entries,
     "customer_terms": _apply_terms,
     "customer_purchase": _apply_purchases,
+    "receipt_facts": _apply_receipt_facts,
 }
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# "HH:MM:" of every minute of a day and "SS" of every second of a minute.
+_MINUTES = [f"{h:02d}:{m:02d}:" for h in range(24) for m in range(60)]
+_SECONDS = [f"{s:02d}" for s in range(60)]
 
 
 def _iso_times() -> Callable[[Timestamp], str]:
-    """A Timestamp as ``ToDatetime(tzinfo=UTC).isoformat()`` writes it, each distinct one
-    formatted once per call (an entry's lot times mostly repeat its creation time), its
-    date once per day."""
-    seen: dict[tuple[int, int], str] = {}
+    """A Timestamp as ``ToDatetime(tzinfo=UTC).isoformat()`` writes it: its date formatted
+    once per day and call, the time of day put together from tables (a feed batch holds
+    four times per ledger entry, most of them distinct)."""
     dates: dict[int, str] = {}
 
     def iso(stamp: Timestamp) -> str:
-        key = (stamp.seconds, stamp.nanos)
-        text = seen.get(key)
-        if text is None:
-            day, second = divmod(key[0], 86400)
-            date = dates.get(day)
-            if date is None:
-                date = dates[day] = (_EPOCH + timedelta(days=day)).date().isoformat() + "T"
-            hour, second = divmod(second, 3600)
-            minute, second = divmod(second, 60)
-            micro = key[1] // 1000
-            text = seen[key] = (f"{date}{hour:02d}:{minute:02d}:{second:02d}.{micro:06d}+00:00"
-                                if micro else f"{date}{hour:02d}:{minute:02d}:{second:02d}+00:00")
-        return text
+        day, second = divmod(stamp.seconds, 86400)
+        date = dates.get(day)
+        if date is None:
+            date = dates[day] = (_EPOCH + timedelta(days=day)).date().isoformat() + "T"
+        minute, second = divmod(second, 60)
+        micro = stamp.nanos // 1000
+        if micro:
+            return f"{date}{_MINUTES[minute]}{_SECONDS[second]}.{micro:06d}+00:00"
+        return f"{date}{_MINUTES[minute]}{_SECONDS[second]}+00:00"
 
     return iso

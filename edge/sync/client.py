@@ -11,6 +11,7 @@ from pathlib import Path
 import grpc
 
 from edge.config import TillConfig
+from edge.storage.changes import FEED_FORMAT
 from kassa.replication.content import seal
 from kassa.sync.v1 import sync_pb2, sync_pb2_grpc
 
@@ -166,7 +167,7 @@ class SyncClient:
         """
         request = sync_pb2.SubscribeRequest(
             cursor=cursor, batch_size=batch_size, pending_events=pending,
-            oldest_pending_age_ms=oldest_pending_ms,
+            oldest_pending_age_ms=oldest_pending_ms, feed_format=FEED_FORMAT,
         )
         call = self._stub.Subscribe(
             request, timeout=self._stream_timeout_s, metadata=self._metadata
@@ -187,7 +188,7 @@ class SyncClient:
         cancelled or the connection fails (no deadline: keepalive finds a dead peer)."""
         request = sync_pb2.SubscribeRequest(
             cursor=cursor, batch_size=batch_size, pending_events=pending,
-            oldest_pending_age_ms=oldest_pending_ms, follow=True,
+            oldest_pending_age_ms=oldest_pending_ms, follow=True, feed_format=FEED_FORMAT,
         )
         return FollowStream(self._stub.Subscribe(request, metadata=self._metadata))
 

@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import grpc
+import pytest
+
 from central.storage.sqlite import SqliteStorage
 from edge.storage import changes, customers, outbox
 from edge.sync.runner import bootstrap, follow_feed, sync_once
@@ -39,6 +42,30 @@ def test_the_feed_ends_caught_up_with_the_checksum_the_till_holds(
     sync_once(till_b.database, till_b.client)  # raises ChecksumMismatch if they differ
     assert changes.ledger_checksum(till_b.database) == central_checksum(chain)
     assert customers.balance(till_b.database, CUSTOMER) == 3 * 1257
+    # A sale of a customer is one change holding its ledger entries and its purchase.
+    kinds = {c.WhichOneof("entity") for b in batches for c in b.changes}
+    assert "receipt_facts" in kinds and not kinds & {"ledger_entry", "customer_purchase"}
+
+
+def test_a_till_that_predates_the_feed_format_is_refused(chain: Chain) -> None:
+    """Such a till would skip receipt_facts, the kind it does not know, and lose them."""
+    channel = grpc.insecure_channel(chain.central.address)
+    subscribe = channel.unary_stream(
+        "/kassa.sync.v1.SyncService/Subscribe",
+        request_serializer=sync_pb2.SubscribeRequest.SerializeToString,
+        response_deserializer=sync_pb2.ChangeBatch.FromString,
+    )
+    old = sync_pb2.SubscribeRequest(feed_format=sync_pb2.FEED_FORMAT_SEPARATE_FACTS)
+    try:
+        with pytest.raises(grpc.RpcError) as refused:
+            list(subscribe(old, timeout=5,
+                           metadata=(("authorization", f"Bearer {chain.tokens['A1']}"),)))
+    finally:
+        channel.close()
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert refused.value.details() == (
+        "the till applies feed format 1, central writes format 2: update the till's software")
+    assert "feed format 1 refused" in chain.central.log_path.read_text()
 
 
 def test_a_cursor_central_no_longer_serves_rebootstraps_keeping_unsent_events(

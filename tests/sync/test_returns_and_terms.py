@@ -59,17 +59,17 @@ def test_a_sale_keeps_its_pricing_split_and_feeds_a_purchase(
     assert central_query(chain, "SELECT lot_id, lot_earned_at, lot_expires_at "
                                 "FROM ledger_entries WHERE points > 0") == [
         (sale.receipt_id, "2025-06-02T07:30:00+00:00", "2026-06-02T07:30:00+00:00")]
-    (purchase,) = feed(client, "customer_purchase")
-    assert purchase.customer_purchase == sync_pb2.CustomerPurchase(
+    (change,) = feed(client, "receipt_facts")  # the sale's entries and purchase, together
+    assert change.receipt_facts.purchase == sync_pb2.CustomerPurchase(
         id=sale.receipt_id, customer_id=CUSTOMER, store_id="kyiv-1", at=sale.closed_at,
         amount=11606, one_time_used=["birthday-15"])
-    fed_entries = [c.ledger_entry for c in feed(client, "ledger_entry")]
-    assert fed_entries == list(sale.ledger_entries)  # lot fields travel as pushed
+    # lot fields travel as pushed
+    assert list(change.receipt_facts.ledger_entries) == list(sale.ledger_entries)
 
 
 def test_an_anonymous_sale_feeds_no_purchase(chain: Chain, client: SyncClient) -> None:
     assert not push(client, sale_event(customer_id="")).rejected
-    assert feed(client, "customer_purchase") == []
+    assert feed(client, "receipt_facts") == []
     assert central_query(chain, "SELECT COUNT(*) FROM customer_purchases") == [(0,)]
 
 
@@ -108,9 +108,10 @@ def test_a_return_is_stored_with_its_refunds_points_and_purchase(
     # earned): recorded as an overdraft like any negative entry.
     assert central_query(chain, "SELECT points, balance_after FROM overdrafts "
                                 "ORDER BY recorded_at, points") == [(-1000, -1000), (-243, -258)]
-    purchases = [c.customer_purchase for c in feed(client, "customer_purchase")]
-    assert [(p.id, p.amount) for p in purchases] == [
+    facts = [c.receipt_facts for c in feed(client, "receipt_facts")]
+    assert [(f.purchase.id, f.purchase.amount) for f in facts] == [
         (sale.sale_closed.receipt_id, 11606), (ret.return_id, -5301)]
+    assert [e.id for e in facts[1].ledger_entries] == [e.id for e in ret.ledger_entries]
 
 
 def _unknown_receipt(ret: sync_pb2.ReturnMade) -> None:

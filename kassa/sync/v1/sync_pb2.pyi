@@ -28,6 +28,28 @@ else:
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class _FeedFormat:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _FeedFormatEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_FeedFormat.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    FEED_FORMAT_UNSPECIFIED: _FeedFormat.ValueType  # 0
+    FEED_FORMAT_SEPARATE_FACTS: _FeedFormat.ValueType  # 1
+    """Every kind up to customer_merged: a sale fed as its ledger entries and its purchase."""
+    FEED_FORMAT_RECEIPT_FACTS: _FeedFormat.ValueType  # 2
+    """A sale or a return of a customer fed as one receipt_facts change."""
+
+class FeedFormat(_FeedFormat, metaclass=_FeedFormatEnumTypeWrapper):
+    """What the kinds of Change a feed carries have been."""
+
+FEED_FORMAT_UNSPECIFIED: FeedFormat.ValueType  # 0
+FEED_FORMAT_SEPARATE_FACTS: FeedFormat.ValueType  # 1
+"""Every kind up to customer_merged: a sale fed as its ledger entries and its purchase."""
+FEED_FORMAT_RECEIPT_FACTS: FeedFormat.ValueType  # 2
+"""A sale or a return of a customer fed as one receipt_facts change."""
+Global___FeedFormat: _TypeAlias = FeedFormat  # noqa: Y015
+
 @_typing.final
 class HybridTime(_message.Message):
     """A hybrid logical clock stamp: wall time in ms, and a counter that orders
@@ -796,6 +818,7 @@ class SubscribeRequest(_message.Message):
     PENDING_EVENTS_FIELD_NUMBER: _builtins.int
     OLDEST_PENDING_AGE_MS_FIELD_NUMBER: _builtins.int
     FOLLOW_FIELD_NUMBER: _builtins.int
+    FEED_FORMAT_FIELD_NUMBER: _builtins.int
     cursor: _builtins.int
     """Position of the last change the till has applied; 0 on first start."""
     batch_size: _builtins.int
@@ -809,6 +832,11 @@ class SubscribeRequest(_message.Message):
     end a run of changes caught_up with the checksum at their cursor. The stream has
     no deadline; keepalive finds a dead connection and the till resumes from its cursor.
     """
+    feed_format: _builtins.int
+    """The feed format the till applies (see FeedFormat). Central refuses a till below
+    the one it writes with FAILED_PRECONDITION: such a till would skip, and so lose,
+    the kinds of change it does not know.
+    """
     def __init__(
         self,
         *,
@@ -817,10 +845,11 @@ class SubscribeRequest(_message.Message):
         pending_events: _builtins.int = ...,
         oldest_pending_age_ms: _builtins.int = ...,
         follow: _builtins.bool = ...,
+        feed_format: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["batch_size", b"batch_size", "cursor", b"cursor", "follow", b"follow", "oldest_pending_age_ms", b"oldest_pending_age_ms", "pending_events", b"pending_events"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["batch_size", b"batch_size", "cursor", b"cursor", "feed_format", b"feed_format", "follow", b"follow", "oldest_pending_age_ms", b"oldest_pending_age_ms", "pending_events", b"pending_events"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1030,6 +1059,7 @@ class Change(_message.Message):
     CUSTOMER_TERMS_FIELD_NUMBER: _builtins.int
     CUSTOMER_PURCHASE_FIELD_NUMBER: _builtins.int
     CUSTOMER_MERGED_FIELD_NUMBER: _builtins.int
+    RECEIPT_FACTS_FIELD_NUMBER: _builtins.int
     seq: _builtins.int
     @_builtins.property
     def product(self) -> Global___Product: ...
@@ -1053,6 +1083,8 @@ class Change(_message.Message):
     def customer_purchase(self) -> Global___CustomerPurchase: ...
     @_builtins.property
     def customer_merged(self) -> Global___CustomerMerged: ...
+    @_builtins.property
+    def receipt_facts(self) -> Global___ReceiptFacts: ...
     def __init__(
         self,
         *,
@@ -1068,12 +1100,13 @@ class Change(_message.Message):
         customer_terms: Global___CustomerTerms | None = ...,
         customer_purchase: Global___CustomerPurchase | None = ...,
         customer_merged: Global___CustomerMerged | None = ...,
+        receipt_facts: Global___ReceiptFacts | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "customer_merged", b"customer_merged", "customer_purchase", b"customer_purchase", "customer_terms", b"customer_terms", "entity", b"entity", "ledger_entry", b"ledger_entry", "pricing_programs", b"pricing_programs", "product", b"product", "store", b"store"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "customer_merged", b"customer_merged", "customer_purchase", b"customer_purchase", "customer_terms", b"customer_terms", "entity", b"entity", "ledger_entry", b"ledger_entry", "pricing_programs", b"pricing_programs", "product", b"product", "receipt_facts", b"receipt_facts", "store", b"store"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "customer_merged", b"customer_merged", "customer_purchase", b"customer_purchase", "customer_terms", b"customer_terms", "entity", b"entity", "ledger_entry", b"ledger_entry", "pricing_programs", b"pricing_programs", "product", b"product", "seq", b"seq", "store", b"store"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "customer_merged", b"customer_merged", "customer_purchase", b"customer_purchase", "customer_terms", b"customer_terms", "entity", b"entity", "ledger_entry", b"ledger_entry", "pricing_programs", b"pricing_programs", "product", b"product", "receipt_facts", b"receipt_facts", "seq", b"seq", "store", b"store"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_entity: _TypeAlias = _typing.Literal["product", "customer", "card", "ledger_entry", "store", "cashier", "category", "pricing_programs", "customer_terms", "customer_purchase", "customer_merged"]  # noqa: Y015
+    _WhichOneofReturnType_entity: _TypeAlias = _typing.Literal["product", "customer", "card", "ledger_entry", "store", "cashier", "category", "pricing_programs", "customer_terms", "customer_purchase", "customer_merged", "receipt_facts"]  # noqa: Y015
     _WhichOneofArgType_entity: _TypeAlias = _typing.Literal["entity", b"entity"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_entity) -> _WhichOneofReturnType_entity | None: ...
 
@@ -1185,6 +1218,36 @@ class CustomerPurchase(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___CustomerPurchase: _TypeAlias = CustomerPurchase  # noqa: Y015
+
+@_typing.final
+class ReceiptFacts(_message.Message):
+    """What one sale or return did to its customer, held together: its ledger entries
+    (points earned, spent, restored or annulled) and its purchase fact. The feed
+    carries one for every sale or return of a customer (FEED_FORMAT_RECEIPT_FACTS);
+    snapshot pages and merges carry entries and purchases one by one.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LEDGER_ENTRIES_FIELD_NUMBER: _builtins.int
+    PURCHASE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def ledger_entries(self) -> _containers.RepeatedCompositeFieldContainer[Global___LedgerEntry]: ...
+    @_builtins.property
+    def purchase(self) -> Global___CustomerPurchase: ...
+    def __init__(
+        self,
+        *,
+        ledger_entries: _abc.Iterable[Global___LedgerEntry] | None = ...,
+        purchase: Global___CustomerPurchase | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["purchase", b"purchase"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["ledger_entries", b"ledger_entries", "purchase", b"purchase"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReceiptFacts: _TypeAlias = ReceiptFacts  # noqa: Y015
 
 @_typing.final
 class Cashier(_message.Message):
