@@ -25,7 +25,7 @@ from kassa.sync.v1 import sync_pb2
 log = logging.getLogger(__name__)
 
 MAX_PUSH_EVENTS = 1000
-MAX_BATCH = 5000
+MAX_BATCH = 10_000
 DEFAULT_BATCH = 500
 MAX_SNAPSHOT_PAGE = 5000
 # Pushes waiting while the database thread applies others commit together, up to this
@@ -329,7 +329,7 @@ class SyncServicer:
             found = await self._run(
                 functools.partial(self._storage.feed_slice, cursor, position.head, size)
             )
-            if found.count < size:
+            if found.last in (0, position.head):
                 break
             cursor = found.last
             tail = sync_pb2.ChangeBatch(cursor=cursor, central_time=clock)

@@ -164,14 +164,29 @@ class FeedSlice:
         return list(sync_pb2.ChangeBatch.FromString(self.wire).changes)
 
 
-def changes_between(conn: sqlite3.Connection, after: int, upto: int, limit: int) -> FeedSlice:
-    """Up to ``limit`` changes with ``after < seq <= upto``, oldest first."""
-    rows = conn.execute(
+# A batch stops short of its count once its changes pass this size: a till receives
+# messages up to 16 MiB, and changes of heavy products could otherwise exceed that.
+MAX_BATCH_BYTES = 4 * 1024 * 1024
+
+
+def changes_between(
+    conn: sqlite3.Connection, after: int, upto: int, limit: int,
+    max_bytes: int = MAX_BATCH_BYTES,
+) -> FeedSlice:
+    """Up to ``limit`` changes with ``after < seq <= upto``, oldest first, and no more once
+    they pass ``max_bytes`` (at least one)."""
+    wire: list[bytes] = []
+    size = last = 0
+    for seq, kind, payload in conn.execute(
         "SELECT seq, kind, payload FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
         (after, upto, limit),
-    ).fetchall()
-    wire = b"".join([wire_change(seq, kind, bytes(payload)) for seq, kind, payload in rows])
-    return FeedSlice(wire, len(rows), rows[-1][0] if rows else 0)
+    ):
+        if size > max_bytes:
+            break
+        wire.append(wire_change(seq, kind, bytes(payload)))
+        size += len(wire[-1])
+        last = seq
+    return FeedSlice(b"".join(wire), len(wire), last)
 
 
 def compact(conn: sqlite3.Connection, through: int) -> int:

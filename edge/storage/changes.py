@@ -236,20 +236,35 @@ def checksum_replace(
                     [r for r in new_rows if r[0] not in unsent])
 
 
+def _ledger_row(e: sync_pb2.LedgerEntry, iso: Callable[[Timestamp], str]) -> tuple[Any, ...]:
+    """An entry's ``ledger_entries`` row (``LEDGER_SQL``)."""
+    return (e.id, e.customer_id, e.points, e.receipt_id, e.store_id, iso(e.created_at), e.reason,
+            e.lot_id, iso(e.lot_earned_at) if e.HasField("lot_earned_at") else None,
+            iso(e.lot_available_at) if e.HasField("lot_available_at") else None,
+            iso(e.lot_expires_at) if e.HasField("lot_expires_at") else None)
+
+
+LEDGER_SQL = (
+    "INSERT INTO ledger_entries (id, customer_id, points, receipt_id, store_id, created_at,"
+    " reason, lot_id, lot_earned_at, lot_available_at, lot_expires_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id"
+)
+
+
 def hold_ledger_entries(conn: sqlite3.Connection, entries: Sequence[sync_pb2.LedgerEntry]) -> None:
-    """Hold central's ledger entries once each, keyed by id, with their lots, and count
-    them in the running checksum. Central's customer wins: an entry held already (this
-    till's own coming back, or a replay) counts once, re-pointed if the customer differs.
-    A new one joins the checksum (this till's own are held from the transaction that
-    queued their event, so a new one is never unsent)."""
+    """Hold central's ledger entries once each, keyed by id, with their lots (see
+    ``_hold_ledger_rows``)."""
     iso = _iso_times()
-    rows = [
-        (e.id, e.customer_id, e.points, e.receipt_id, e.store_id, iso(e.created_at), e.reason,
-         e.lot_id, iso(e.lot_earned_at) if e.HasField("lot_earned_at") else None,
-         iso(e.lot_available_at) if e.HasField("lot_available_at") else None,
-         iso(e.lot_expires_at) if e.HasField("lot_expires_at") else None)
-        for e in entries
-    ]
+    _hold_ledger_rows(conn, [_ledger_row(e, iso) for e in entries])
+
+
+def _hold_ledger_rows(conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Store ledger entries' rows and count them in the running checksum. Central's
+    customer wins: an entry held already (this till's own coming back, or a replay)
+    counts once, re-pointed if the customer differs. A new one joins the checksum (this
+    till's own are held from the transaction that queued their event, so a new one is
+    never unsent)."""
     held = {i: (c, p) for i, c, p in outbox.held_rows(conn, {row[0] for row in rows})}
     fresh: list[LedgerRow] = []
     moved_from: list[LedgerRow] = []
@@ -264,13 +279,7 @@ def hold_ledger_entries(conn: sqlite3.Connection, entries: Sequence[sync_pb2.Led
             moved_from.append((entry_id, *old))
             moved_to.append((entry_id, customer_id, old[1]))
             held[entry_id] = (customer_id, old[1])
-    conn.executemany(
-        "INSERT INTO ledger_entries (id, customer_id, points, receipt_id, store_id,"
-        " created_at, reason, lot_id, lot_earned_at, lot_available_at, lot_expires_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id",
-        rows,
-    )
+    conn.executemany(LEDGER_SQL, rows)
     if fresh:
         outbox.count_in(conn, (), fresh)
     checksum_replace(conn, moved_from, moved_to)
@@ -400,25 +409,43 @@ def _apply_terms(conn: sqlite3.Connection, terms: Sequence[sync_pb2.CustomerTerm
     )
 
 
-def _apply_receipt_facts(conn: sqlite3.Connection, facts: Sequence[sync_pb2.ReceiptFacts]) -> None:
-    """Hold what sales and returns did to their customers: ledger entries, then purchases."""
-    hold_ledger_entries(conn, [e for f in facts for e in f.ledger_entries])
-    _apply_purchases(conn, [f.purchase for f in facts if f.HasField("purchase")])
+def _apply_receipt_facts(
+    conn: sqlite3.Connection, facts: Sequence[sync_pb2.ReceiptFacts]
+) -> None:
+    """Hold what sales and returns did to their customers: ledger entries and purchases,
+    their rows built in one pass (a catch-up is mostly these)."""
+    iso = _iso_times()
+    entries: list[tuple[Any, ...]] = []
+    purchases: list[tuple[Any, ...]] = []
+    for fact in facts:
+        for entry in fact.ledger_entries:
+            entries.append(_ledger_row(entry, iso))
+        if fact.HasField("purchase"):
+            purchases.append(_purchase_row(fact.purchase, iso))
+    _hold_ledger_rows(conn, entries)
+    conn.executemany(PURCHASE_SQL, purchases)
+
+
+def _purchase_row(c: sync_pb2.CustomerPurchase, iso: Callable[[Timestamp], str]) -> tuple[Any, ...]:
+    """A purchase fact's ``customer_purchases`` row (``PURCHASE_SQL``)."""
+    return (c.id, c.customer_id, c.store_id, iso(c.at), c.amount, ",".join(c.one_time_used),
+            ",".join(c.one_time_restored))
+
+
+# Central's customer wins, as for ledger entries.
+PURCHASE_SQL = (
+    "INSERT INTO customer_purchases (id, customer_id, store_id, at, amount, one_time_used,"
+    " one_time_restored) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id"
+)
 
 
 def _apply_purchases(
     conn: sqlite3.Connection, purchases: Sequence[sync_pb2.CustomerPurchase]
 ) -> None:
-    """Hold customer purchase facts once, keyed by their receipt's or return's id; central's
-    customer wins, as for ledger entries."""
+    """Hold customer purchase facts once, keyed by their receipt's or return's id."""
     iso = _iso_times()
-    conn.executemany(
-        "INSERT INTO customer_purchases (id, customer_id, store_id, at, amount,"
-        " one_time_used, one_time_restored) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id",
-        [(c.id, c.customer_id, c.store_id, iso(c.at), c.amount, ",".join(c.one_time_used),
-          ",".join(c.one_time_restored)) for c in purchases],
-    )
+    conn.executemany(PURCHASE_SQL, [_purchase_row(c, iso) for c in purchases])
 
 
 def _apply_stores(conn: sqlite3.Connection, stores: Sequence[sync_pb2.Store]) -> None:
@@ -504,20 +531,26 @@ _SECONDS = [f"{s:02d}" for s in range(60)]
 
 
 def _iso_times() -> Callable[[Timestamp], str]:
-    """A Timestamp as ``ToDatetime(tzinfo=UTC).isoformat()`` writes it: its date formatted
-    once per day and call, the time of day put together from tables (a feed batch holds
-    four times per ledger entry, most of them distinct)."""
+    """A Timestamp as ``ToDatetime(tzinfo=UTC).isoformat()`` writes it: each distinct one
+    formatted once per call, its date once per day, the time of day put together from
+    tables (a sale's facts hold five times, three of them distinct)."""
     dates: dict[int, str] = {}
+    seen: dict[tuple[int, int], str] = {}
 
     def iso(stamp: Timestamp) -> str:
-        day, second = divmod(stamp.seconds, 86400)
+        key = (stamp.seconds, stamp.nanos)
+        text = seen.get(key)  # an entry's earned time, its purchase's time: its own
+        if text is not None:
+            return text
+        day, second = divmod(key[0], 86400)
         date = dates.get(day)
         if date is None:
             date = dates[day] = (_EPOCH + timedelta(days=day)).date().isoformat() + "T"
         minute, second = divmod(second, 60)
-        micro = stamp.nanos // 1000
-        if micro:
-            return f"{date}{_MINUTES[minute]}{_SECONDS[second]}.{micro:06d}+00:00"
-        return f"{date}{_MINUTES[minute]}{_SECONDS[second]}+00:00"
+        micro = key[1] // 1000
+        text = seen[key] = (
+            f"{date}{_MINUTES[minute]}{_SECONDS[second]}.{micro:06d}+00:00" if micro
+            else f"{date}{_MINUTES[minute]}{_SECONDS[second]}+00:00")
+        return text
 
     return iso

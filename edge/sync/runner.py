@@ -28,7 +28,7 @@ from kassa.sync.v1 import sync_pb2
 log = logging.getLogger(__name__)
 
 PUSH_BATCH = 500
-FEED_BATCH = 2000
+FEED_BATCH = 10_000
 SNAPSHOT_PAGE = 5000  # central's largest (central/service.py MAX_SNAPSHOT_PAGE)
 RECONNECT_MAX_S = 10.0
 CHECK_EVERY_S = 2.0

@@ -1,0 +1,31 @@
+"""Slices of central's feed: counted, and cut short by size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from central.demo import load_demo_catalog
+from central.storage import feed
+from central.storage.sqlite import SqliteStorage
+
+
+def test_a_slice_stops_once_its_changes_pass_the_size_cap(tmp_path: Path) -> None:
+    storage = SqliteStorage(tmp_path / "central.db")
+    try:
+        load_demo_catalog(storage)
+        conn = storage.db.conn
+        head = storage.feed_position().head
+        whole = feed.changes_between(conn, 0, head, head)
+        assert (whole.count, whole.last) == (head, head) and head > 5
+        sizes = [len(feed.wire_change(c.seq, c.WhichOneof("entity") or "",
+                                      getattr(c, c.WhichOneof("entity") or "").SerializeToString()))
+                 for c in whole.changes()]
+        assert sum(sizes) == len(whole.wire)
+        # The change that passes the cap is the last one in.
+        capped = feed.changes_between(conn, 0, head, head, max_bytes=sizes[0] + sizes[1])
+        assert (capped.count, capped.last) == (3, 3)
+        assert capped.wire == whole.wire[:sum(sizes[:3])]
+        assert feed.changes_between(conn, 0, head, head, max_bytes=1).count == 1  # never none
+        assert feed.changes_between(conn, head, head, 10).count == 0
+    finally:
+        storage.close()
