@@ -25,6 +25,7 @@ from psycopg.types.numeric import IntLoader
 from central.storage.events import fill_receipt_bodies
 from central.storage.schema import MIGRATIONS, SQLITE_ONLY
 from central.storage.sqlite import SqliteStorage
+from kassa import collector
 from kassa.replication.hlc import Stamp
 
 # Key of the advisory lock that lets one process at a time migrate the schema.
@@ -144,7 +145,7 @@ class PostgresStorage(SqliteStorage):
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._conn.transaction():
+        with collector.paused(), self._conn.transaction():
             yield self.db.conn
 
     def _tick(self) -> Stamp:

@@ -30,6 +30,7 @@ from central.storage.events import (
 )
 from central.storage.feed import FeedBuffer, FeedPosition
 from central.storage.schema import MIGRATIONS
+from kassa import collector
 from kassa.replication import hlc
 from kassa.replication.checksum import ledger_sum
 from kassa.replication.content import content_hash
@@ -121,14 +122,16 @@ class SqliteStorage:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, the garbage collector paused (kassa/collector.py)."""
         conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with collector.paused():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     @contextmanager
     def _feed_write(self) -> Iterator[tuple[sqlite3.Connection, FeedBuffer]]:
@@ -402,7 +405,8 @@ class SqliteStorage:
         return feed.read_position(self.db.conn)
 
     def feed_slice(self, after: int, upto: int, limit: int) -> feed.FeedSlice:
-        return feed.changes_between(self.db.conn, after, upto, limit)
+        with collector.paused():
+            return feed.changes_between(self.db.conn, after, upto, limit)
 
     def snapshot_page(self, after: str, limit: int) -> SnapshotSlice:
         conn = self.db.conn

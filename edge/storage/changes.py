@@ -22,6 +22,7 @@ from edge.storage import outbox
 from edge.storage.catalog import PRICE_AT, epoch_ms
 from edge.storage.database import Database
 from edge.storage.outbox import LedgerRow
+from kassa import collector
 from kassa.domain.search import search_key
 from kassa.replication import hlc
 from kassa.replication.checksum import LedgerSum, ledger_sum
@@ -68,7 +69,7 @@ def apply_changes(database: Database, changes: Sequence[sync_pb2.Change]) -> int
     Ledger entries are keyed by their id, so an entry this till made itself and
     later receives back from central is held once, never counted twice.
     """
-    with database.write() as db:
+    with collector.paused(), database.write() as db:
         position = _apply_after(db, cursor(database), changes)
         _set(db, CURSOR_KEY, position)
     return position
@@ -77,7 +78,7 @@ def apply_changes(database: Database, changes: Sequence[sync_pb2.Change]) -> int
 def apply_batch(database: Database, batch: sync_pb2.ChangeBatch) -> int:
     """Apply one message of the feed: its changes, the cursor it ends at and central's
     clock, in one transaction; returns the new cursor."""
-    with database.write(durable=False) as db:
+    with collector.paused(), database.write(durable=False) as db:
         position = max(_apply_after(db, cursor(database), batch.changes), batch.cursor)
         _set(db, CURSOR_KEY, position)
         _receive_clock(db, batch.central_time)
@@ -151,7 +152,7 @@ def apply_snapshot_page(database: Database, page: sync_pb2.SnapshotPage) -> Boot
     A page commits without waiting for the disk: after a power cut the bootstrap goes on
     from the last page the disk kept, and the till's own sales still commit durably.
     """
-    with database.write(durable=False) as db:
+    with collector.paused(), database.write(durable=False) as db:
         _apply_runs(db.conn, page.changes)  # a page holds each kind in one run
         first = _get(database, BOOTSTRAP_CURSOR_KEY)
         start = page.cursor if first is None else min(int(first), page.cursor)
