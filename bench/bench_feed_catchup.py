@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import sys
 import tempfile
@@ -21,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_sync_converge import load_carded_customers
+from bench.bench_sync_converge import load_carded_customers, own_cpu, process_cpu
 from bench.bench_sync_ingest import sale_event
 from central.demo import enrol, load_demo_catalog
 from central.storage.base import TillIdentity
@@ -33,17 +32,6 @@ from kassa.sync.v1 import sync_pb2
 from tests.central_process import CentralProcess
 
 PUSH = 500
-
-
-def process_cpu(pid: int) -> float:
-    """User and system CPU seconds of a running process."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def own_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def carded_sale(n: int, customers: int) -> sync_pb2.Event:

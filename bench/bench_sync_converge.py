@@ -61,19 +61,21 @@ def worker(db: str, address: str, token: str, till: str) -> None:
         address, token, till_id=till, store_id="kyiv-1", timeout_s=30, stream_timeout_s=300
     )
     sync_once(database, client)
-    first = _cpu()
+    first = own_cpu()
     print("pushed", flush=True)
     sys.stdin.readline()
     sync_once(database, client)  # raises if the ledger checksum differs from central's
-    print(f"converged {first:.3f} {_cpu() - first:.3f}", flush=True)
+    print(f"converged {first:.3f} {own_cpu() - first:.3f}", flush=True)
 
 
-def _cpu() -> float:
+def own_cpu() -> float:
+    """User and system CPU seconds of this process."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
 
-def _process_cpu(pid: int) -> float:
+def process_cpu(pid: int) -> float:
+    """User and system CPU seconds of a running process."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -134,7 +136,7 @@ def one_round(tills: int, sales: int) -> tuple[float, float]:
         print(f"offline sales made in {time.perf_counter() - started:.0f} s", flush=True)
         try:
             assert central.process is not None
-            central_cpu = _process_cpu(central.process.pid)
+            central_cpu = process_cpu(central.process.pid)
             start = time.perf_counter()
             procs = [
                 subprocess.Popen(
@@ -169,7 +171,7 @@ def one_round(tills: int, sales: int) -> tuple[float, float]:
                 proc.wait(timeout=60)
             converged = time.perf_counter() - start
             print(f"CPU s: tills {first:.1f} (start-up and first round) + {second:.1f} (second "
-                  f"round), central {_process_cpu(central.process.pid) - central_cpu:.1f}",
+                  f"round), central {process_cpu(central.process.pid) - central_cpu:.1f}",
                   flush=True)
             return pushed, converged
         finally:
