@@ -12,6 +12,7 @@ processes. The same row keeps the running ledger checksum and central's clock.
 from __future__ import annotations
 
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -169,24 +170,58 @@ class FeedSlice:
 MAX_BATCH_BYTES = 4 * 1024 * 1024
 
 
+class WireCache:
+    """Changes as framed for a batch, by seq, for every subscriber of this process.
+
+    A numbered change never changes (a merge feeds new changes; compaction only drops
+    old ones, which a subscriber below the horizon is not served), and every till reads
+    the same changes: a converge of 50 tills read and framed each one 50 times. Holds
+    the ``limit`` changes framed last; others are read again when asked for.
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self._limit = limit
+        self._wire: OrderedDict[int, bytes] = OrderedDict()
+
+    def get(self, seq: int) -> bytes | None:
+        return self._wire.get(seq)
+
+    def put(self, seq: int, wire: bytes) -> None:
+        self._wire[seq] = wire
+        if len(self._wire) > self._limit:
+            self._wire.popitem(last=False)
+
+
 def changes_between(
     conn: sqlite3.Connection, after: int, upto: int, limit: int,
-    max_bytes: int = MAX_BATCH_BYTES,
+    max_bytes: int = MAX_BATCH_BYTES, cache: WireCache | None = None,
 ) -> FeedSlice:
     """Up to ``limit`` changes with ``after < seq <= upto``, oldest first, and no more once
-    they pass ``max_bytes`` (at least one)."""
+    they pass ``max_bytes`` (at least one). Changes in ``cache`` are not read again; the
+    ones read are put in it."""
     wire: list[bytes] = []
-    size = last = 0
-    for seq, kind, payload in conn.execute(
-        "SELECT seq, kind, payload FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
-        (after, upto, limit),
-    ):
-        if size > max_bytes:
+    size, last = 0, after
+    end = min(upto, after + limit)  # numbers are consecutive up to the head
+    while cache is not None and last < end and size <= max_bytes:
+        piece = cache.get(last + 1)
+        if piece is None:
             break
-        wire.append(wire_change(seq, kind, bytes(payload)))
-        size += len(wire[-1])
-        last = seq
-    return FeedSlice(b"".join(wire), len(wire), last)
+        wire.append(piece)
+        size += len(piece)
+        last += 1
+    if last < end and size <= max_bytes:
+        for seq, kind, payload in conn.execute(
+            "SELECT seq, kind, payload FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq"
+            " LIMIT ?", (last, end, limit - len(wire)),
+        ):
+            if size > max_bytes:
+                break
+            wire.append(wire_change(seq, kind, bytes(payload)))
+            size += len(wire[-1])
+            last = seq
+            if cache is not None:
+                cache.put(seq, wire[-1])
+    return FeedSlice(b"".join(wire), len(wire), last if wire else 0)
 
 
 def compact(conn: sqlite3.Connection, through: int) -> int:

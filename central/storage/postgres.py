@@ -22,6 +22,7 @@ import psycopg
 import sqlite_utils
 from psycopg.types.numeric import IntLoader
 
+from central.storage import feed
 from central.storage.events import fill_receipt_bodies
 from central.storage.schema import MIGRATIONS, SQLITE_ONLY
 from central.storage.sqlite import SqliteStorage
@@ -123,6 +124,7 @@ class PostgresStorage(SqliteStorage):
         )
         self._migrate()
         self._clock = self.feed_position().clock
+        self._wire = feed.WireCache()
 
     def _migrate(self) -> None:
         """Apply schema.py's migrations not applied yet, all in one transaction; the

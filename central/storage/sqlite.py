@@ -96,6 +96,7 @@ class SqliteStorage:
         self._migrate()  # before foreign keys are on: migration 8 rebuilds parent tables
         self.db.execute("PRAGMA foreign_keys = ON")
         self._clock = self.feed_position().clock
+        self._wire = feed.WireCache()
 
     def _migrate(self) -> None:
         current = int(self.db.conn.execute("PRAGMA user_version").fetchone()[0])
@@ -406,7 +407,7 @@ class SqliteStorage:
 
     def feed_slice(self, after: int, upto: int, limit: int) -> feed.FeedSlice:
         with collector.paused():
-            return feed.changes_between(self.db.conn, after, upto, limit)
+            return feed.changes_between(self.db.conn, after, upto, limit, cache=self._wire)
 
     def snapshot_page(self, after: str, limit: int) -> SnapshotSlice:
         conn = self.db.conn

@@ -29,3 +29,29 @@ def test_a_slice_stops_once_its_changes_pass_the_size_cap(tmp_path: Path) -> Non
         assert feed.changes_between(conn, head, head, 10).count == 0
     finally:
         storage.close()
+
+
+def test_slices_read_through_the_cache_give_the_same_bytes(tmp_path: Path) -> None:
+    storage = SqliteStorage(tmp_path / "central.db")
+    try:
+        load_demo_catalog(storage)
+        conn = storage.db.conn
+        head = storage.feed_position().head
+        plain = feed.changes_between(conn, 0, head, head)
+        cache = feed.WireCache(limit=head - 5)
+        # A middle run first, so a later slice starts cached and goes on from the rows.
+        middle = feed.changes_between(conn, 9, 20, 6, cache=cache)
+        assert (middle.count, middle.last) == (6, 15)
+        for after, limit in ((9, 100), (0, 7), (0, head), (3, 4), (head - 2, 10)):
+            cached = feed.changes_between(conn, after, head, limit, cache=cache)
+            alone = feed.changes_between(conn, after, head, limit)
+            assert (cached.wire, cached.count, cached.last) == (alone.wire, alone.count,
+                                                                 alone.last)
+        assert feed.changes_between(conn, 0, head, head, cache=cache).wire == plain.wire
+        # The oldest framed changes made room for the newer ones.
+        assert cache.get(1) is None and cache.get(head) is not None
+        capped = feed.changes_between(conn, 0, head, head, max_bytes=1, cache=cache)
+        assert capped.count == 1
+        assert feed.changes_between(conn, head, head, 10, cache=cache).count == 0
+    finally:
+        storage.close()
