@@ -3,9 +3,11 @@
 Run from the repository root: ``.venv/bin/python bench/bench_feed_catchup.py``
 (defaults: 20,000 sales over 1,000 carded customers, 3 rounds). A central process on
 127.0.0.1 holds the sales (each a ledger entry and a purchase, fed as one receipt_facts
-change; two changes before feed format 2); a till that synced before them catches up with
-``sync_once``. Prints, per round and as median and spread, the wall time and the CPU each
-side spent a sale: central's from /proc, the till's from getrusage.
+change; two changes before feed format 2); --tills tills (default 1) that synced before
+them catch up one after another with ``sync_once``, as in a converge where every till
+reads the same changes. Prints, per round and as median and spread, the wall time of all
+the catch-ups and the CPU each side spent a sale: central's from /proc (per sale served),
+the tills' from getrusage.
 """
 
 from __future__ import annotations
@@ -44,25 +46,27 @@ def carded_sale(n: int, customers: int) -> sync_pb2.Event:
     return event
 
 
-def one_round(sales: int, customers: int) -> tuple[float, float, float]:
-    """Wall seconds, central's and the till's CPU microseconds a sale."""
+def one_round(sales: int, customers: int, tills: int) -> tuple[float, float, float]:
+    """Wall seconds, central's and the tills' CPU microseconds a sale served."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         storage = SqliteStorage(folder / "central.db")
         try:
             load_demo_catalog(storage)
             load_carded_customers(storage, customers)
-            token = enrol(storage, "T2", "kyiv-1")
+            tokens = {f"T{n}": enrol(storage, f"T{n}", "kyiv-1") for n in range(2, 2 + tills)}
         finally:
             storage.close()
         central = CentralProcess(folder / "central.db")
         central.start()
         assert central.process is not None
-        database = Database(folder / "T2.db")
-        client = SyncClient(central.address, token, till_id="T2", store_id="kyiv-1",
-                            timeout_s=60, stream_timeout_s=600)
+        databases = {till: Database(folder / f"{till}.db") for till in tokens}
+        clients = {till: SyncClient(central.address, token, till_id=till, store_id="kyiv-1",
+                                    timeout_s=60, stream_timeout_s=600)
+                   for till, token in tokens.items()}
         try:
-            sync_once(database, client)
+            for till in tokens:
+                sync_once(databases[till], clients[till])
             storage = SqliteStorage(folder / "central.db")
             try:
                 for start in range(0, sales, PUSH):
@@ -73,13 +77,16 @@ def one_round(sales: int, customers: int) -> tuple[float, float, float]:
                 storage.close()
             central_before, till_before = process_cpu(central.process.pid), own_cpu()
             started = time.perf_counter()
-            sync_once(database, client)
+            for till in tokens:
+                sync_once(databases[till], clients[till])
             wall = time.perf_counter() - started
-            return (wall, (process_cpu(central.process.pid) - central_before) / sales * 1e6,
-                    (own_cpu() - till_before) / sales * 1e6)
+            served = sales * tills
+            return (wall, (process_cpu(central.process.pid) - central_before) / served * 1e6,
+                    (own_cpu() - till_before) / served * 1e6)
         finally:
-            client.close()
-            database.close()
+            for till in tokens:
+                clients[till].close()
+                databases[till].close()
             central.stop()
 
 
@@ -88,11 +95,13 @@ def main() -> None:
     parser.add_argument("--sales", type=int, default=20_000)
     parser.add_argument("--customers", type=int, default=1_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--tills", type=int, default=1)
     args = parser.parse_args()
-    print(f"{os.cpu_count()} CPUs; {args.sales} sales over {args.customers} customers")
+    print(f"{os.cpu_count()} CPUs; {args.sales} sales over {args.customers} customers, "
+          f"{args.tills} till(s) catching up")
     results = []
     for _ in range(args.rounds):
-        results.append(one_round(args.sales, args.customers))
+        results.append(one_round(args.sales, args.customers, args.tills))
         wall, central, till = results[-1]
         print(f"catch-up {wall:.2f} s; central {central:.1f} us/sale, till {till:.1f} us/sale",
               flush=True)
