@@ -2,56 +2,63 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from central.demo import load_demo_catalog
 from central.storage import feed
 from central.storage.sqlite import SqliteStorage
 
 
-def test_a_slice_stops_once_its_changes_pass_the_size_cap(tmp_path: Path) -> None:
+@pytest.fixture
+def demo_feed(tmp_path: Path) -> Iterator[tuple[sqlite3.Connection, int]]:
+    """The connection of a central holding the demo catalog, and its feed's head."""
     storage = SqliteStorage(tmp_path / "central.db")
     try:
         load_demo_catalog(storage)
-        conn = storage.db.conn
-        head = storage.feed_position().head
-        whole = feed.changes_between(conn, 0, head, head)
-        assert (whole.count, whole.last) == (head, head) and head > 5
-        sizes = [len(feed.wire_change(c.seq, c.WhichOneof("entity") or "",
-                                      getattr(c, c.WhichOneof("entity") or "").SerializeToString()))
-                 for c in whole.changes()]
-        assert sum(sizes) == len(whole.wire)
-        # The change that passes the cap is the last one in.
-        capped = feed.changes_between(conn, 0, head, head, max_bytes=sizes[0] + sizes[1])
-        assert (capped.count, capped.last) == (3, 3)
-        assert capped.wire == whole.wire[:sum(sizes[:3])]
-        assert feed.changes_between(conn, 0, head, head, max_bytes=1).count == 1  # never none
-        assert feed.changes_between(conn, head, head, 10).count == 0
+        yield storage.db.conn, storage.feed_position().head
     finally:
         storage.close()
 
 
-def test_slices_read_through_the_cache_give_the_same_bytes(tmp_path: Path) -> None:
-    storage = SqliteStorage(tmp_path / "central.db")
-    try:
-        load_demo_catalog(storage)
-        conn = storage.db.conn
-        head = storage.feed_position().head
-        plain = feed.changes_between(conn, 0, head, head)
-        cache = feed.WireCache(limit=head - 5)
-        # A middle run first, so a later slice starts cached and goes on from the rows.
-        middle = feed.changes_between(conn, 9, 20, 6, cache=cache)
-        assert (middle.count, middle.last) == (6, 15)
-        for after, limit in ((9, 100), (0, 7), (0, head), (3, 4), (head - 2, 10)):
-            cached = feed.changes_between(conn, after, head, limit, cache=cache)
-            alone = feed.changes_between(conn, after, head, limit)
-            assert (cached.wire, cached.count, cached.last) == (alone.wire, alone.count,
-                                                                 alone.last)
-        assert feed.changes_between(conn, 0, head, head, cache=cache).wire == plain.wire
-        # The oldest framed changes made room for the newer ones.
-        assert cache.get(1) is None and cache.get(head) is not None
-        capped = feed.changes_between(conn, 0, head, head, max_bytes=1, cache=cache)
-        assert capped.count == 1
-        assert feed.changes_between(conn, head, head, 10, cache=cache).count == 0
-    finally:
-        storage.close()
+def test_a_slice_stops_once_its_changes_pass_the_size_cap(
+    demo_feed: tuple[sqlite3.Connection, int],
+) -> None:
+    conn, head = demo_feed
+    whole = feed.changes_between(conn, 0, head, head)
+    assert (whole.count, whole.last) == (head, head) and head > 5
+    sizes = [len(feed.wire_change(c.seq, c.WhichOneof("entity") or "",
+                                  getattr(c, c.WhichOneof("entity") or "").SerializeToString()))
+             for c in whole.changes()]
+    assert sum(sizes) == len(whole.wire)
+    # The change that passes the cap is the last one in.
+    capped = feed.changes_between(conn, 0, head, head, max_bytes=sizes[0] + sizes[1])
+    assert (capped.count, capped.last) == (3, 3)
+    assert capped.wire == whole.wire[:sum(sizes[:3])]
+    assert feed.changes_between(conn, 0, head, head, max_bytes=1).count == 1  # never none
+    assert feed.changes_between(conn, head, head, 10).count == 0
+
+
+def test_slices_read_through_the_cache_give_the_same_bytes(
+    demo_feed: tuple[sqlite3.Connection, int],
+) -> None:
+    conn, head = demo_feed
+    plain = feed.changes_between(conn, 0, head, head)
+    cache = feed.WireCache(limit=head - 5)
+    # A middle run first, so a later slice starts cached and goes on from the rows.
+    middle = feed.changes_between(conn, 9, 20, 6, cache=cache)
+    assert (middle.count, middle.last) == (6, 15)
+    for after, limit in ((9, 100), (0, 7), (0, head), (3, 4), (head - 2, 10)):
+        cached = feed.changes_between(conn, after, head, limit, cache=cache)
+        alone = feed.changes_between(conn, after, head, limit)
+        assert (cached.wire, cached.count, cached.last) == (alone.wire, alone.count,
+                                                             alone.last)
+    assert feed.changes_between(conn, 0, head, head, cache=cache).wire == plain.wire
+    # The oldest framed changes made room for the newer ones.
+    assert cache.get(1) is None and cache.get(head) is not None
+    capped = feed.changes_between(conn, 0, head, head, max_bytes=1, cache=cache)
+    assert capped.count == 1
+    assert feed.changes_between(conn, head, head, 10, cache=cache).count == 0
