@@ -18,9 +18,9 @@ from typing import Any
 import sqlite_utils
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from edge.storage import outbox
+from edge.storage import outbox, receipt_facts
 from edge.storage.catalog import PRICE_AT, epoch_ms
-from edge.storage.database import Database
+from edge.storage.database import Database, in_chunks
 from edge.storage.outbox import LedgerRow
 from kassa import collector
 from kassa.domain.search import search_key
@@ -220,8 +220,9 @@ def recompute_ledger_checksum(database: Database) -> LedgerSum:
 
 def _recount(conn: sqlite3.Connection) -> LedgerSum:
     unsent = outbox.unsent_ledger_ids(conn)
-    held = conn.execute("SELECT id, customer_id, points FROM ledger_entries")
-    return ledger_sum(row for row in held if row[0] not in unsent)
+    held = conn.execute("SELECT id, customer_id, points FROM ledger_entries").fetchall()
+    return ledger_sum([*(row for row in held if row[0] not in unsent),
+                       *receipt_facts.entry_rows(conn)])
 
 
 def checksum_replace(
@@ -266,6 +267,7 @@ def _hold_ledger_rows(conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]])
     counts once, re-pointed if the customer differs. A new one joins the checksum (this
     till's own are held from the transaction that queued their event, so a new one is
     never unsent)."""
+    rows = _outside_facts(conn, rows, 3, 1)
     held = {i: (c, p) for i, c, p in outbox.held_rows(conn, {row[0] for row in rows})}
     fresh: list[LedgerRow] = []
     moved_from: list[LedgerRow] = []
@@ -284,6 +286,26 @@ def _hold_ledger_rows(conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]])
     if fresh:
         outbox.count_in(conn, (), fresh)
     checksum_replace(conn, moved_from, moved_to)
+
+
+def _outside_facts(
+    conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]], receipt: int, customer: int
+) -> Sequence[tuple[Any, ...]]:
+    """The rows (of ledger entries or purchases) whose receipt has no ``receipt_facts``
+    row: the others are held there already (a snapshot or a merge sends them again one
+    by one), and only re-point that row when they name another customer."""
+    holders = receipt_facts.customers_of(conn, {row[receipt] for row in rows if row[receipt]})
+    if not holders:
+        return rows
+    outside = []
+    for row in rows:
+        holder = holders.get(row[receipt])
+        if holder is None:
+            outside.append(row)
+        elif holder != row[customer]:
+            checksum_replace(conn, *receipt_facts.repoint(conn, row[receipt], row[customer]))
+            holders[row[receipt]] = row[customer]
+    return outside
 
 
 def _apply(conn: sqlite3.Connection, changes: Sequence[sync_pb2.Change]) -> None:
@@ -365,9 +387,7 @@ def _store_products(conn: sqlite3.Connection, products: Sequence[sync_pb2.Produc
 def _prices_now(conn: sqlite3.Connection, ids: Sequence[str], now: datetime) -> dict[str, int]:
     """The price in effect at ``now`` of the stored products among ``ids``."""
     prices: dict[str, int] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ", ".join("?" * len(chunk))
+    for chunk, marks in in_chunks(ids):
         prices.update(conn.execute(
             f"SELECT p.id, {PRICE_AT} FROM products p WHERE p.id IN ({marks})",
             (epoch_ms(now), *chunk),
@@ -413,18 +433,38 @@ def _apply_terms(conn: sqlite3.Connection, terms: Sequence[sync_pb2.CustomerTerm
 def _apply_receipt_facts(
     conn: sqlite3.Connection, facts: Sequence[sync_pb2.ReceiptFacts]
 ) -> None:
-    """Hold what sales and returns did to their customers: ledger entries and purchases,
-    their rows built in one pass (a catch-up is mostly these)."""
+    """Hold what sales and returns did to their customers. Other tills' receipts go to
+    ``receipt_facts``, a row each (edge/storage/receipt_facts.py); the rest (this till's
+    own coming back, spends, receipts without points) as ledger and purchase rows built
+    in one pass. A receipt held already counts once, re-pointed if the customer differs."""
+    placed = [(fact, receipt_facts.row_of(fact)) for fact in facts]
+    own = {i for i, _, _ in outbox.held_rows(
+        conn, [e.id for fact, row in placed if row for e in fact.ledger_entries])}
+    holders = receipt_facts.customers_of(conn, [row[0] for _, row in placed if row])
     iso = _iso_times()
+    rows: list[tuple[str, str, int, bytes]] = []
+    fresh: list[LedgerRow] = []
     entries: list[tuple[Any, ...]] = []
     purchases: list[tuple[Any, ...]] = []
-    for fact in facts:
-        for entry in fact.ledger_entries:
-            entries.append(_ledger_row(entry, iso))
-        if fact.HasField("purchase"):
-            purchases.append(_purchase_row(fact.purchase, iso))
+    for fact, row in placed:
+        if row is not None and row[0] in holders:
+            if holders[row[0]] != row[1]:
+                checksum_replace(conn, *receipt_facts.repoint(conn, row[0], row[1]))
+                holders[row[0]] = row[1]
+        elif row is not None and not own.intersection(e.id for e in fact.ledger_entries):
+            rows.append(row)
+            holders[row[0]] = row[1]
+            fresh += [(e.id, row[1], e.points) for e in fact.ledger_entries]
+        else:
+            for entry in fact.ledger_entries:
+                entries.append(_ledger_row(entry, iso))
+            if fact.HasField("purchase"):
+                purchases.append(_purchase_row(fact.purchase, iso))
+    conn.executemany(receipt_facts.INSERT_SQL, rows)
+    if fresh:
+        outbox.count_in(conn, (), fresh)
     _hold_ledger_rows(conn, entries)
-    conn.executemany(PURCHASE_SQL, purchases)
+    conn.executemany(PURCHASE_SQL, _outside_facts(conn, purchases, 0, 1))
 
 
 def _purchase_row(c: sync_pb2.CustomerPurchase, iso: Callable[[Timestamp], str]) -> tuple[Any, ...]:
@@ -446,7 +486,8 @@ def _apply_purchases(
 ) -> None:
     """Hold customer purchase facts once, keyed by their receipt's or return's id."""
     iso = _iso_times()
-    conn.executemany(PURCHASE_SQL, [_purchase_row(c, iso) for c in purchases])
+    conn.executemany(PURCHASE_SQL, _outside_facts(conn, [_purchase_row(c, iso) for c in purchases],
+                                                  0, 1))
 
 
 def _apply_stores(conn: sqlite3.Connection, stores: Sequence[sync_pb2.Store]) -> None:
@@ -481,8 +522,8 @@ def _apply_cashiers(conn: sqlite3.Connection, cashiers: Sequence[sync_pb2.Cashie
 
 
 # Tables whose rows a merge moves to the survivor; the open receipt then prices as them.
-MERGED_TABLES = ("cards", "ledger_entries", "customer_purchases", "receipts", "returns",
-                 "open_receipt")
+MERGED_TABLES = ("cards", "ledger_entries", "customer_purchases", "receipt_facts", "receipts",
+                 "returns", "open_receipt")
 
 
 def _apply_merges(conn: sqlite3.Connection, merges: Sequence[sync_pb2.CustomerMerged]) -> None:
@@ -492,6 +533,7 @@ def _apply_merges(conn: sqlite3.Connection, merges: Sequence[sync_pb2.CustomerMe
         ids = (merged.survivor_id, merged.gone_id)
         moved = conn.execute("SELECT id, customer_id, points FROM ledger_entries"
                              " WHERE customer_id = ?", (merged.gone_id,)).fetchall()
+        moved += receipt_facts.entry_rows(conn, "WHERE customer_id = ?", (merged.gone_id,))
         checksum_replace(conn, moved, [(i, merged.survivor_id, p) for i, _, p in moved])
         for table in MERGED_TABLES:
             conn.execute(f"UPDATE {table} SET customer_id = ? WHERE customer_id = ?", ids)

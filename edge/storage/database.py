@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,15 @@ from typing import Any
 import sqlite_utils
 
 from edge.storage.migrations import MIGRATIONS
+
+IN_CHUNK = 500  # values bound in one "IN (...)" list
+
+
+def in_chunks(values: Sequence[Any]) -> Iterator[tuple[list[Any], str]]:
+    """``values`` in slices for ``IN (...)`` queries, each with its "?, ?, ..." list."""
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = list(values[start:start + IN_CHUNK])
+        yield chunk, ", ".join("?" * len(chunk))
 
 
 class Database:
@@ -66,6 +75,12 @@ class Database:
             finally:
                 if not durable:
                     self.db.conn.execute("PRAGMA synchronous = FULL")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection for several reads that no write of this till comes between."""
+        with self._lock:
+            yield self.db.conn
 
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """Run a read query and return its rows as dicts."""

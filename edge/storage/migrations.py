@@ -308,4 +308,19 @@ MIGRATIONS: list[tuple[int, str]] = [
         )
         """,
     ),
+    (
+        5,
+        # Issue 6: other tills' receipts' facts as one row a receipt, the message as the
+        # feed brought it (edge/storage/receipt_facts.py): a catch-up writes a row and two
+        # index entries a sale instead of two rows and four.
+        """
+        CREATE TABLE receipt_facts (
+            receipt_id TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL,
+            points INTEGER NOT NULL,
+            facts BLOB NOT NULL
+        );
+        CREATE INDEX receipt_facts_customer ON receipt_facts(customer_id)
+        """,
+    ),
 ]

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from edge.storage.database import Database
+from edge.storage.database import Database, in_chunks
 from kassa.replication import hlc
 from kassa.replication.checksum import LedgerSum, ledger_sum
 from kassa.replication.hlc import Stamp
@@ -130,11 +130,8 @@ def unsent_ledger_ids(conn: sqlite3.Connection) -> set[str]:
 
 def held_rows(conn: sqlite3.Connection, ids: Iterable[str]) -> list[LedgerRow]:
     """(id, customer_id, points) of the held ledger entries among ``ids``."""
-    listed = list(ids)
     found: list[LedgerRow] = []
-    for start in range(0, len(listed), 500):
-        chunk = listed[start:start + 500]
-        marks = ", ".join("?" * len(chunk))
+    for chunk, marks in in_chunks(list(ids)):
         found += conn.execute(
             f"SELECT id, customer_id, points FROM ledger_entries WHERE id IN ({marks})", chunk
         ).fetchall()

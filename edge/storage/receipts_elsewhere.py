@@ -96,4 +96,7 @@ def missing_ledger(database: Database, sale: sync_pb2.SaleClosed) -> int:
         f"SELECT COUNT(*) FROM ledger_entries WHERE id IN ({','.join('?' * len(ids))})",
         tuple(ids),
     )
-    return len(ids) - int(held_here)
+    in_facts = {entry.id for row in database.rows(  # edge/storage/receipt_facts.py
+        "SELECT facts FROM receipt_facts WHERE receipt_id = ?", (sale.receipt_id,))
+        for entry in sync_pb2.ReceiptFacts.FromString(row["facts"]).ledger_entries}
+    return len(ids) - int(held_here) - len(in_facts.intersection(ids))

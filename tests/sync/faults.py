@@ -27,7 +27,7 @@ from pathlib import Path
 from central.demo import enrol, load_demo_catalog
 from central.storage.feed import read_position
 from central.storage.sqlite import SqliteStorage
-from edge.storage import changes, outbox
+from edge.storage import changes, customers, outbox
 from edge.storage.database import Database
 from edge.sync.client import SyncClient
 from edge.sync.runner import sync_once
@@ -202,9 +202,9 @@ def _verify(central: CentralProcess, runs: list[TillRun], report: Report) -> Non
                     "ON r.id = l.receipt_id WHERE r.till_id = ?", (run.till_id,)))
                 assert own_ledger == central_ledger, run.till_id
                 assert changes.ledger_checksum(database) == read_position(conn).checksum
-                till_balances = {r["customer_id"]: r["b"] for r in database.rows(
-                    "SELECT customer_id, SUM(points) AS b FROM ledger_entries "
-                    "GROUP BY customer_id")}
+                till_balances: dict[str, int] = {}
+                for _, customer_id, points in customers.held_entries(database):
+                    till_balances[customer_id] = till_balances.get(customer_id, 0) + points
                 central_balances = {c: storage.balance(c) for c in till_balances}
                 assert till_balances == central_balances, run.till_id
             finally:

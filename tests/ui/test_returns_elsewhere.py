@@ -8,6 +8,7 @@ from pathlib import Path
 from central.demo import enrol
 from central.storage.sqlite import SqliteStorage
 from edge.services.till import TillService
+from edge.storage import customers
 from edge.storage.database import Database
 from edge.sync.client import SyncClient
 from edge.sync.runner import sync_once
@@ -53,8 +54,8 @@ async def test_goods_sold_at_another_till_come_back_here(
                "at central" in harness.message()
 
         # This till's sync loop brings the sale's points, then the barcode opens it.
-        await harness.wait_for(pilot, lambda: harness.database.scalar(
-            "SELECT COUNT(*) FROM ledger_entries WHERE receipt_id = ?", (sale.id,)) == 1)
+        await harness.wait_for(
+            pilot, lambda: customers.holds_receipt(harness.database, sale.id))
         await pilot.press(*f"R{sale.number}", "enter")
         await harness.wait_for(pilot, lambda: isinstance(harness.app.screen, ReturnScreen))
         await pilot.press("down", "space")  # all of line 2 (coffee)
