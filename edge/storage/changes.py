@@ -436,35 +436,47 @@ def _apply_receipt_facts(
     """Hold what sales and returns did to their customers. Other tills' receipts go to
     ``receipt_facts``, a row each (edge/storage/receipt_facts.py); the rest (this till's
     own coming back, spends, receipts without points) as ledger and purchase rows built
-    in one pass. A receipt held already counts once, re-pointed if the customer differs."""
+    in one pass."""
     placed = [(fact, receipt_facts.row_of(fact)) for fact in facts]
     own = {i for i, _, _ in outbox.held_rows(
-        conn, [e.id for fact, row in placed if row for e in fact.ledger_entries])}
-    holders = receipt_facts.customers_of(conn, [row[0] for _, row in placed if row])
+        conn, [r[0] for _, p in placed if p for r in p[1]])}
     iso = _iso_times()
-    rows: list[tuple[str, str, int, bytes]] = []
-    fresh: list[LedgerRow] = []
+    candidates: list[tuple[receipt_facts.Row, list[LedgerRow]]] = []
     entries: list[tuple[Any, ...]] = []
     purchases: list[tuple[Any, ...]] = []
-    for fact, row in placed:
-        if row is not None and row[0] in holders:
-            if holders[row[0]] != row[1]:
-                checksum_replace(conn, *receipt_facts.repoint(conn, row[0], row[1]))
-                holders[row[0]] = row[1]
-        elif row is not None and not own.intersection(e.id for e in fact.ledger_entries):
-            rows.append(row)
-            holders[row[0]] = row[1]
-            fresh += [(e.id, row[1], e.points) for e in fact.ledger_entries]
-        else:
-            for entry in fact.ledger_entries:
-                entries.append(_ledger_row(entry, iso))
-            if fact.HasField("purchase"):
-                purchases.append(_purchase_row(fact.purchase, iso))
-    conn.executemany(receipt_facts.INSERT_SQL, rows)
-    if fresh:
-        outbox.count_in(conn, (), fresh)
+    for fact, p in placed:
+        if p is not None and not (own and any(r[0] in own for r in p[1])):
+            candidates.append(p)
+            continue
+        for entry in fact.ledger_entries:
+            entries.append(_ledger_row(entry, iso))
+        if fact.HasField("purchase"):
+            purchases.append(_purchase_row(fact.purchase, iso))
+    _hold_receipt_rows(conn, candidates)
     _hold_ledger_rows(conn, entries)
     conn.executemany(PURCHASE_SQL, _outside_facts(conn, purchases, 0, 1))
+
+
+def _hold_receipt_rows(
+    conn: sqlite3.Connection, placed: list[tuple[receipt_facts.Row, list[LedgerRow]]]
+) -> None:
+    """Store ``receipt_facts`` rows and count their entries in the checksum. A receipt
+    held already (sent again) counts once, re-pointed if the customer differs."""
+    if receipt_facts.insert_new(conn, [row for row, _ in placed]):
+        fresh = [r for _, held in placed for r in held]
+    else:
+        holders = receipt_facts.customers_of(conn, [row[0] for row, _ in placed])
+        new: dict[str, tuple[receipt_facts.Row, list[LedgerRow]]] = {}
+        for row, held in placed:
+            if row[0] in new or row[0] not in holders:
+                new[row[0]] = (row, held)  # the same receipt twice: the later one wins
+            elif holders[row[0]] != row[1]:
+                checksum_replace(conn, *receipt_facts.repoint(conn, row[0], row[1]))
+                holders[row[0]] = row[1]
+        conn.executemany(receipt_facts.INSERT_SQL, [row for row, _ in new.values()])
+        fresh = [r for _, held in new.values() for r in held]
+    if fresh:
+        outbox.count_in(conn, (), fresh)
 
 
 def _purchase_row(c: sync_pb2.CustomerPurchase, iso: Callable[[Timestamp], str]) -> tuple[Any, ...]:

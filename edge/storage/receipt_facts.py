@@ -28,25 +28,43 @@ from kassa.sync.v1 import sync_pb2
 INSERT_SQL = ("INSERT INTO receipt_facts (receipt_id, customer_id, points, facts)"
               " VALUES (?, ?, ?, ?)")
 
+Row = tuple[str, str, int, bytes]  # receipt_id, customer_id, points, facts
 
-def row_of(facts: sync_pb2.ReceiptFacts) -> tuple[str, str, int, bytes] | None:
-    """The ``receipt_facts`` row of a receipt's facts, or None when they do not belong
-    there: no ledger entries, a spend among them, or entries of more than one receipt
-    or customer (central never sends those; rows keep them exact)."""
+
+def row_of(facts: sync_pb2.ReceiptFacts) -> tuple[Row, list[LedgerRow]] | None:
+    """The ``receipt_facts`` row of a receipt's facts with its entries' checksum rows,
+    or None when they do not belong there: no ledger entries, a spend among them, or
+    entries of more than one receipt or customer (central never sends those; rows keep
+    them exact)."""
     entries = facts.ledger_entries
     if not entries:
         return None
     first = entries[0]
     receipt_id, customer_id = first.receipt_id, first.customer_id
     points = 0
+    held: list[LedgerRow] = []
     for entry in entries:
         if (entry.reason == "spend" or entry.receipt_id != receipt_id
                 or entry.customer_id != customer_id):
             return None
+        held.append((entry.id, customer_id, entry.points))
         points += entry.points
     if facts.HasField("purchase") and facts.purchase.customer_id != customer_id:
         return None
-    return receipt_id, customer_id, points, facts.SerializeToString()
+    return (receipt_id, customer_id, points, facts.SerializeToString()), held
+
+
+def insert_new(conn: sqlite3.Connection, rows: list[Row]) -> bool:
+    """Insert rows of receipts none of which is held yet, all or none: False, nothing
+    changed, when one is (a receipt sent again) and the caller must go row by row."""
+    conn.execute("SAVEPOINT receipt_facts")
+    before = conn.total_changes
+    conn.executemany(INSERT_SQL.replace("INSERT", "INSERT OR IGNORE", 1), rows)
+    inserted = conn.total_changes - before == len(rows)
+    if not inserted:
+        conn.execute("ROLLBACK TO SAVEPOINT receipt_facts")
+    conn.execute("RELEASE SAVEPOINT receipt_facts")
+    return inserted
 
 
 def customers_of(conn: sqlite3.Connection, receipt_ids: Iterable[str]) -> dict[str, str]:
