@@ -154,7 +154,7 @@ def _settle(future: asyncio.Future[T], result: T | Exception) -> None:
 
 class SyncServicer:
     """Push, Subscribe, Snapshot and FindReceipt for tills; every storage call runs on one
-    DB thread.
+    DB thread, except reading feed slices, which has a storage and a thread of its own.
 
     With ``client_certificates`` (mutual TLS) the till's certificate must name the till
     its token belongs to, as common name or subject alternative name.
@@ -165,6 +165,10 @@ class SyncServicer:
     ) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="central-db")
         self._storage: CentralStorage = self._executor.submit(storage_factory).result()
+        # Feed slices are read on their own connection and thread: a catch-up of thousands
+        # of changes does not queue behind pushes on the database thread, nor they behind it.
+        self._feed_reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="central-feed")
+        self._feed_storage: CentralStorage = self._feed_reader.submit(storage_factory).result()
         self._client_certificates = client_certificates
         self._feed = FeedWatch(lambda: self._run(self._storage.feed_position), FOLLOW_POLL_S)
         self._pushes: deque[tuple[Push, asyncio.Future[PushOutcome]]] = deque()
@@ -326,8 +330,9 @@ class SyncServicer:
         checksum at the head."""
         clock = _hybrid_time(position.clock)
         while True:
-            found = await self._run(
-                functools.partial(self._storage.feed_slice, cursor, position.head, size)
+            found = await asyncio.get_running_loop().run_in_executor(
+                self._feed_reader,
+                functools.partial(self._feed_storage.feed_slice, cursor, position.head, size),
             )
             if found.last in (0, position.head):
                 break
@@ -386,5 +391,7 @@ class SyncServicer:
         self._feed.stop()
 
     def close(self) -> None:
+        self._feed_reader.submit(self._feed_storage.close).result()
+        self._feed_reader.shutdown()
         self._executor.submit(self._storage.close).result()
         self._executor.shutdown()
