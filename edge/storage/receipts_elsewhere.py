@@ -13,6 +13,7 @@ from datetime import UTC
 import sqlite_utils
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from edge.storage import receipt_facts
 from edge.storage.database import Database
 from kassa.sync.v1 import sync_pb2
 
@@ -96,7 +97,7 @@ def missing_ledger(database: Database, sale: sync_pb2.SaleClosed) -> int:
         f"SELECT COUNT(*) FROM ledger_entries WHERE id IN ({','.join('?' * len(ids))})",
         tuple(ids),
     )
-    in_facts = {entry.id for row in database.rows(  # edge/storage/receipt_facts.py
-        "SELECT facts FROM receipt_facts WHERE receipt_id = ?", (sale.receipt_id,))
-        for entry in sync_pb2.ReceiptFacts.FromString(row["facts"]).ledger_entries}
+    with database.reading() as conn:
+        in_facts = {entry_id for entry_id, _, _ in receipt_facts.entry_rows(
+            conn, "WHERE receipt_id = ?", (sale.receipt_id,))}
     return len(ids) - int(held_here) - len(in_facts.intersection(ids))
