@@ -5,7 +5,7 @@ kind is one function and one entry. An applier raises EventRejected to refuse it
 event (a primary key it repeats raises sqlite3.IntegrityError, which counts the
 same); the caller then rolls back everything the event did (its savepoint).
 ``apply_sales`` is the fast path for a run of new sales: the same rows, written with
-one ``executemany`` per table. A receipt keeps the sale as pushed in its ``body``.
+a few multi-row INSERTs per table (bulk.py). A receipt keeps the sale as pushed in its ``body``.
 
 Sales, returns and customer edits made for a customer HQ has since merged away land
 on the survivor (merges.py); edits of a deleted customer change nothing (customers.py).
@@ -24,6 +24,7 @@ from google.protobuf.message import Message
 
 from central.storage import customers, merges, pricing
 from central.storage.base import TillIdentity
+from central.storage.bulk import insert_rows
 from central.storage.feed import FeedBuffer
 from central.storage.times import ts
 from kassa.replication.hlc import Stamp
@@ -287,12 +288,11 @@ def apply_sales(
     sales: list[tuple[sync_pb2.Event, str, str]], now: str,
 ) -> None:
     """The fast path of a push: new sales given as (event, content hash, encoded stamp),
-    checked in Python, then written with one ``executemany`` per table. Same rows, feed
+    checked in Python, then written with a few multi-row INSERTs per table. Same rows, feed
     changes and overdrafts as apply_sale_closed; applies all of them or raises
     (EventRejected, sqlite3.IntegrityError), and the caller then applies them event by
     event, which rejects only the events at fault."""
-    named = {e.sale_closed.customer_id for e, _, _ in sales} - {""}
-    if named - _known_customers(conn, named):
+    if not _all_known(conn, {e.sale_closed.customer_id for e, _, _ in sales} - {""}):
         raise EventRejected("a sale names an unknown customer")
     store, till_id = till.store_id, till.till_id
     events, receipts, ledger, purchases = [], [], [], []
@@ -312,23 +312,25 @@ def apply_sales(
                               purchase.amount, "[]", "[]"))
         feed.add_facts(sale.receipt_id, sale_entries, purchase)
     overdrafts = _overdrafts(conn, till, entries, now)
-    conn.executemany(EVENT_SQL, events)
-    conn.executemany(RECEIPT_SQL, receipts)
-    conn.executemany(LEDGER_SQL, ledger)
-    conn.executemany(pricing.PURCHASE_SQL, purchases)
+    insert_rows(conn, EVENT_SQL, events)
+    insert_rows(conn, RECEIPT_SQL, receipts)
+    insert_rows(conn, LEDGER_SQL, ledger)
+    insert_rows(conn, pricing.PURCHASE_SQL, purchases)
     if overdrafts:
         conn.executemany(OVERDRAFT_SQL, overdrafts)
 
 
-def _known_customers(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
-    found: set[str] = set()
+def _all_known(conn: sqlite3.Connection, ids: set[str]) -> bool:
+    """True when every customer of ``ids`` exists (one counting query per 500)."""
     listed = sorted(ids)
     for start in range(0, len(listed), 500):
         chunk = listed[start:start + 500]
         marks = ", ".join("?" * len(chunk))
-        found.update(r[0] for r in conn.execute(
-            f"SELECT id FROM customers WHERE id IN ({marks})", chunk))
-    return found
+        (found,) = conn.execute(
+            f"SELECT COUNT(*) FROM customers WHERE id IN ({marks})", chunk).fetchone()
+        if found != len(chunk):
+            return False
+    return True
 
 
 def _overdrafts(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from google.protobuf.message import Message
 
+from central.storage.bulk import insert_rows
 from kassa.replication.checksum import LedgerSum, entry_digest
 from kassa.replication.hlc import Stamp
 from kassa.sync.v1 import sync_pb2
@@ -105,8 +106,8 @@ class FeedBuffer:
         )
         head = int(conn.execute("SELECT head FROM feed_state WHERE id = 1").fetchone()[0])
         first = head - len(self.changes) + 1
-        conn.executemany(
-            "INSERT INTO changes (seq, kind, entity_id, payload) VALUES (?, ?, ?, ?)",
+        insert_rows(
+            conn, "INSERT INTO changes (seq, kind, entity_id, payload) VALUES (?, ?, ?, ?)",
             [(first + i, *change) for i, change in enumerate(self.changes)],
         )
         self.changes.clear()
