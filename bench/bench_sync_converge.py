@@ -134,6 +134,9 @@ def one_round(tills: int, sales: int) -> tuple[float, float]:
         started = time.perf_counter()
         central, tokens = prepare(folder, tills, sales)
         print(f"offline sales made in {time.perf_counter() - started:.0f} s", flush=True)
+        # On site every till writes its own disk, hours before it reconnects; here they
+        # share one, so the offline sales' writes reach it before the clock starts.
+        os.sync()
         try:
             assert central.process is not None
             central_cpu = process_cpu(central.process.pid)
