@@ -102,9 +102,9 @@ def settle(database: Database, reply: sync_pb2.PushReply) -> None:
             gone += conn.execute(
                 "DELETE FROM outbox WHERE rowid <= ? RETURNING id, payload", (through[0],)
             ).fetchall()
-        for event_id in [*reply.acknowledged_ids, *rejected]:
+        for chunk, marks in in_chunks([*reply.acknowledged_ids, *rejected]):
             gone += conn.execute(
-                "DELETE FROM outbox WHERE id = ? RETURNING id, payload", (event_id,)
+                f"DELETE FROM outbox WHERE id IN ({marks}) RETURNING id, payload", chunk
             ).fetchall()
         forgotten = [i for event_id, payload in gone if event_id not in rejected
                      for i in _entry_ids(payload)]
