@@ -11,6 +11,7 @@ processes. The same row keeps the running ledger checksum and central's clock.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -210,19 +211,44 @@ def changes_between(
         wire.append(piece)
         size += len(piece)
         last += 1
-    if last < end and size <= max_bytes:
-        for seq, kind, payload in conn.execute(
-            "SELECT seq, kind, payload FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq"
-            " LIMIT ?", (last, end, limit - len(wire)),
-        ):
+    while last < end and size <= max_bytes and len(wire) < limit:
+        rows = _stored(conn, last, end, min(READ_CHUNK, limit - len(wire)))
+        if not rows:
+            break
+        for seq, kind, payload in rows:
             if size > max_bytes:
                 break
-            wire.append(wire_change(seq, kind, bytes(payload)))
+            wire.append(wire_change(seq, kind, payload))
             size += len(wire[-1])
             last = seq
             if cache is not None:
                 cache.put(seq, wire[-1])
     return FeedSlice(b"".join(wire), len(wire), last if wire else 0)
+
+
+# Changes read from the table at a time: on SQLite one statement step each (below).
+READ_CHUNK = 1000
+_STORED_SQL = ("SELECT seq, kind, payload FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq"
+               " LIMIT ?")
+_STORED_JSON_SQL = ("SELECT json_group_array(json_array(seq, kind, hex(payload)))"
+                    f" FROM ({_STORED_SQL})")
+
+
+def _stored(
+    conn: sqlite3.Connection, after: int, upto: int, limit: int
+) -> list[tuple[int, str, bytes]]:
+    """Up to ``limit`` stored changes with ``after < seq <= upto``, oldest first.
+
+    On SQLite they come as one JSON value: one step, where a row each is a step, and
+    Python's sqlite3 hands the GIL over at every step (bulk.py). Beside a thread running
+    Python, a slice of 10,000 changes read a row a step took 82 s instead of 0.06 s.
+    PostgreSQL's driver fetches the rows at once."""
+    if not isinstance(conn, sqlite3.Connection):
+        return [(int(seq), str(kind), bytes(payload))
+                for seq, kind, payload in conn.execute(_STORED_SQL, (after, upto, limit))]
+    (listed,) = conn.execute(_STORED_JSON_SQL, (after, upto, limit)).fetchone()
+    return [(seq, kind, bytes.fromhex(payload))
+            for seq, kind, payload in sorted(json.loads(listed))]
 
 
 def compact(conn: sqlite3.Connection, through: int) -> int:

@@ -10,7 +10,10 @@ import pytest
 
 from central.demo import load_demo_catalog
 from central.storage import feed
+from central.storage.base import TillIdentity
 from central.storage.sqlite import SqliteStorage
+from kassa.sync.v1 import sync_pb2
+from tests.central.builders import sale_event
 
 
 @pytest.fixture
@@ -62,3 +65,32 @@ def test_slices_read_through_the_cache_give_the_same_bytes(
     capped = feed.changes_between(conn, 0, head, head, max_bytes=1, cache=cache)
     assert capped.count == 1
     assert feed.changes_between(conn, head, head, 10, cache=cache).count == 0
+
+
+def test_slices_longer_than_a_read_chunk_hold_every_change_as_stored(tmp_path: Path) -> None:
+    """On SQLite rows come a chunk at a time as one JSON value (feed._stored): the bytes
+    are those of the rows read one by one, across chunk boundaries and a size cap."""
+    storage = SqliteStorage(tmp_path / "central.db")
+    try:
+        load_demo_catalog(storage)
+        till = TillIdentity("T1", "kyiv-1")
+        for _ in range(5):
+            outcome = storage.apply_events(till, [_plain_sale() for _ in range(500)])
+            assert not outcome.rejected
+        conn, head = storage.db.conn, storage.feed_position().head
+        assert head > 2 * feed.READ_CHUNK
+        wires = [feed.wire_change(seq, kind, bytes(payload)) for seq, kind, payload in
+                 conn.execute("SELECT seq, kind, payload FROM changes ORDER BY seq")]
+        whole = feed.changes_between(conn, 0, head, head)
+        assert (whole.wire, whole.count, whole.last) == (b"".join(wires), head, head)
+        part = feed.changes_between(conn, 7, head, head, max_bytes=sum(map(len, wires[7:1507])))
+        assert (part.wire, part.count, part.last) == (b"".join(wires[7:1508]), 1501, 1508)
+    finally:
+        storage.close()
+
+
+def _plain_sale() -> sync_pb2.Event:
+    """A sale of the builders' kind without its one-time discount: pushes take it in bulk."""
+    event = sale_event()
+    del event.sale_closed.one_time_used[:]
+    return event
