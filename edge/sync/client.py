@@ -7,13 +7,16 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import grpc
 
-from edge.config import TillConfig
 from edge.storage.changes import FEED_FORMAT
 from kassa.replication.content import seal
 from kassa.sync.v1 import sync_pb2, sync_pb2_grpc
+
+if TYPE_CHECKING:  # a sync process need not load the printing and i18n modules
+    from edge.config import TillConfig
 
 # Unary calls are retried by gRPC itself on UNAVAILABLE, a bounded number of times, with
 # exponential backoff and jitter. Subscribe is not: the runner resumes it from the cursor
