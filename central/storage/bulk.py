@@ -34,10 +34,13 @@ def _statement(insert: str, rows: int) -> str:
 def insert_rows(conn: sqlite3.Connection, insert: str, rows: Sequence[Sequence[Any]]) -> None:
     """Run ``insert``, an INSERT with one ``VALUES (?, ...)`` group, for every row of
     ``rows``, in as few statements as the parameter limit allows."""
-    if not rows:
-        return
-    width = len(rows[0])
-    per = max(1, min(MAX_ROWS, MAX_PARAMS // width))
-    for start in range(0, len(rows), per):
-        chunk = rows[start:start + per]
-        conn.execute(_statement(insert, len(chunk)), [v for row in chunk for v in row])
+    if rows:
+        insert_flat(conn, insert, [v for row in rows for v in row], len(rows[0]))
+
+
+def insert_flat(conn: sqlite3.Connection, insert: str, values: Sequence[Any], width: int) -> None:
+    """``insert_rows`` for rows given as one flat sequence of ``width`` values a row."""
+    per = max(1, min(MAX_ROWS, MAX_PARAMS // width)) * width
+    for start in range(0, len(values), per):
+        chunk = values[start:start + per]
+        conn.execute(_statement(insert, len(chunk) // width), chunk)

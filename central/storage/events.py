@@ -4,8 +4,8 @@
 kind is one function and one entry. An applier raises EventRejected to refuse its
 event (a primary key it repeats raises sqlite3.IntegrityError, which counts the
 same); the caller then rolls back everything the event did (its savepoint).
-``apply_sales`` is the fast path for a run of new sales: the same rows, written with
-a few multi-row INSERTs per table (bulk.py). A receipt keeps the sale as pushed in its ``body``.
+bulk_sales.py is the fast path for a run of new sales: the same rows, written with a
+few multi-row INSERTs per table. A receipt keeps the sale as pushed in its ``body``.
 
 Sales, returns and customer edits made for a customer HQ has since merged away land
 on the survivor (merges.py); edits of a deleted customer change nothing (customers.py).
@@ -24,7 +24,6 @@ from google.protobuf.message import Message
 
 from central.storage import customers, merges, pricing
 from central.storage.base import TillIdentity
-from central.storage.bulk import insert_rows
 from central.storage.feed import FeedBuffer
 from central.storage.times import ts
 from kassa.replication.hlc import Stamp
@@ -281,74 +280,6 @@ def apply_sale_closed(tx: Tx) -> None:
     if purchase is not None:
         pricing.add_purchase(conn, purchase)
     tx.feed.add_facts(sale.receipt_id, entries, purchase)
-
-
-def apply_sales(
-    conn: sqlite3.Connection, till: TillIdentity, feed: FeedBuffer,
-    sales: list[tuple[sync_pb2.Event, str, str]], now: str,
-) -> None:
-    """The fast path of a push: new sales given as (event, content hash, encoded stamp),
-    checked in Python, then written with a few multi-row INSERTs per table. Same rows, feed
-    changes and overdrafts as apply_sale_closed; applies all of them or raises
-    (EventRejected, sqlite3.IntegrityError), and the caller then applies them event by
-    event, which rejects only the events at fault."""
-    if not _all_known(conn, {e.sale_closed.customer_id for e, _, _ in sales} - {""}):
-        raise EventRejected("a sale names an unknown customer")
-    store, till_id = till.store_id, till.till_id
-    events, receipts, ledger, purchases = [], [], [], []
-    entries: list[sync_pb2.LedgerEntry] = []
-    for event, digest, stamp in sales:
-        sale = event.sale_closed
-        sale_entries = check_sale(sale)
-        events.append((event.id, store, till_id, digest, now, stamp))
-        receipts.append(receipt_row(sale, till, event.id))
-        for entry in sale_entries:
-            check_entry_store(entry, till)
-            ledger.append(ledger_row(entry))
-        entries += sale_entries
-        purchase = sale_purchase(sale, store)
-        if purchase is not None:  # pricing.purchase_row's, without one-time discounts
-            purchases.append((purchase.id, purchase.customer_id, store, receipts[-1][4],
-                              purchase.amount, "[]", "[]"))
-        feed.add_facts(sale.receipt_id, sale_entries, purchase)
-    overdrafts = _overdrafts(conn, till, entries, now)
-    insert_rows(conn, EVENT_SQL, events)
-    insert_rows(conn, RECEIPT_SQL, receipts)
-    insert_rows(conn, LEDGER_SQL, ledger)
-    insert_rows(conn, pricing.PURCHASE_SQL, purchases)
-    if overdrafts:
-        conn.executemany(OVERDRAFT_SQL, overdrafts)
-
-
-def _all_known(conn: sqlite3.Connection, ids: set[str]) -> bool:
-    """True when every customer of ``ids`` exists (one counting query per 500)."""
-    listed = sorted(ids)
-    for start in range(0, len(listed), 500):
-        chunk = listed[start:start + 500]
-        marks = ", ".join("?" * len(chunk))
-        (found,) = conn.execute(
-            f"SELECT COUNT(*) FROM customers WHERE id IN ({marks})", chunk).fetchone()
-        if found != len(chunk):
-            return False
-    return True
-
-
-def _overdrafts(
-    conn: sqlite3.Connection, till: TillIdentity, entries: list[sync_pb2.LedgerEntry], now: str
-) -> list[tuple[object, ...]]:
-    """Overdraft rows of the spends among ``entries`` (not stored yet), each with the balance
-    right after it, as the event-by-event path records them."""
-    spenders = {e.customer_id for e in entries if e.points < 0}
-    if not spenders:
-        return []
-    balances = {c: balance_of(conn, c) for c in spenders}
-    rows = []
-    for entry in entries:
-        if entry.customer_id in balances:
-            balances[entry.customer_id] += entry.points
-            if entry.points < 0 and balances[entry.customer_id] < 0:
-                rows.append(overdraft_row(till, entry, balances[entry.customer_id], now))
-    return rows
 
 
 def add_ledger_entry(tx: Tx, entry: sync_pb2.LedgerEntry) -> None:

@@ -78,10 +78,10 @@ class FeedBuffer:
         """Feed what a sale or a return did to its customer as one ``receipt_facts`` change
         (nothing for one without a customer). Its payload is the fields' encodings joined,
         as serializing a ReceiptFacts holding them writes it, without copying them in."""
-        parts = [_length_delimited(_FACTS_ENTRY_TAG, e.SerializeToString(deterministic=True))
+        parts = [length_delimited(FACTS_ENTRY_TAG, e.SerializeToString(deterministic=True))
                  for e in entries]
         if purchase is not None:
-            parts.append(_length_delimited(_FACTS_PURCHASE_TAG,
+            parts.append(length_delimited(FACTS_PURCHASE_TAG,
                                            purchase.SerializeToString(deterministic=True)))
         if parts:
             self.changes.append(("receipt_facts", receipt_id, b"".join(parts)))
@@ -133,13 +133,13 @@ def _varint(value: int) -> bytes:
     return bytes(out)
 
 
-def _length_delimited(tag: bytes, payload: bytes) -> bytes:
+def length_delimited(tag: bytes, payload: bytes) -> bytes:
     return b"".join((tag, _varint(len(payload)), payload))
 
 
 _FACTS_FIELDS = sync_pb2.ReceiptFacts.DESCRIPTOR.fields_by_name
-_FACTS_ENTRY_TAG = _varint(_FACTS_FIELDS["ledger_entries"].number << 3 | 2)
-_FACTS_PURCHASE_TAG = _varint(_FACTS_FIELDS["purchase"].number << 3 | 2)
+FACTS_ENTRY_TAG = _varint(_FACTS_FIELDS["ledger_entries"].number << 3 | 2)
+FACTS_PURCHASE_TAG = _varint(_FACTS_FIELDS["purchase"].number << 3 | 2)
 _SEQ_TAG = _varint(_CHANGE_FIELDS["seq"] << 3)
 _ENTITY_TAGS = {kind: _varint(_CHANGE_FIELDS[kind] << 3 | 2) for kind in CHANGE_TYPES}
 _CHANGE_TAG = _varint(_BATCH_CHANGES << 3 | 2)
@@ -149,7 +149,7 @@ def wire_change(seq: int, kind: str, payload: bytes) -> bytes:
     """One ``Change`` as it is framed inside a ChangeBatch (field 1, length-delimited)."""
     body = b"".join((_SEQ_TAG, _varint(seq), _ENTITY_TAGS[kind], _varint(len(payload)),
                      payload))
-    return _length_delimited(_CHANGE_TAG, body)
+    return length_delimited(_CHANGE_TAG, body)
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,22 @@ from pathlib import Path
 import sqlite_utils
 from google.protobuf.message import Message
 
-from central.storage import catalog, customers, feed, merges, pricing, receipts, snapshot
+from central.storage import (
+    bulk_sales,
+    catalog,
+    customers,
+    feed,
+    merges,
+    pricing,
+    receipts,
+    snapshot,
+)
 from central.storage.base import PushOutcome, SnapshotSlice, TillIdentity, TillReport
 from central.storage.events import (
     APPLIERS,
     EVENT_SQL,
     EventRejected,
     Tx,
-    apply_sales,
     fill_receipt_bodies,
     upsert_card,
 )
@@ -331,28 +339,26 @@ class SqliteStorage:
         self, conn: sqlite3.Connection, till: TillIdentity, buffer: FeedBuffer,
         sales: list[sync_pb2.Event], seen: dict[str, str], now: str,
     ) -> bool:
-        """True when the run of new sales was applied by the fast path (and added to
-        ``seen``); False, nothing changed, when it must go event by event."""
+        """True when the run of new sales was applied by the fast path (bulk_sales.py) and
+        added to ``seen``; False, nothing changed, when it must go event by event."""
         if merges.names_merged(conn, (e.sale_closed.customer_id for e in sales)):
             return False  # event by event: those sales are redirected to the survivor
-        checked = []
-        now_ms = _now_ms()
-        for event in sales:
-            digest = content_hash(event)
-            if event.content_hash and event.content_hash != digest:
-                return False
-            checked.append((event, digest, self._stamp(event, now_ms).encode()))
         conn.execute("SAVEPOINT bulk")
         mark = buffer.mark()
         try:
-            apply_sales(conn, till, buffer, checked, now)
+            checked = bulk_sales.check_sales(sales, till, buffer, now, self._clock, _now_ms())
+            if checked is not None:
+                bulk_sales.write_sales(conn, till, checked, now)
         except (EventRejected, sqlite3.IntegrityError, *UNSTORABLE):
+            checked = None
+        if checked is None:
             conn.execute("ROLLBACK TO SAVEPOINT bulk")
             conn.execute("RELEASE SAVEPOINT bulk")
             buffer.rollback(mark)
             return False
         conn.execute("RELEASE SAVEPOINT bulk")
-        seen.update((event.id, digest) for event, digest, _ in checked)
+        self._clock = checked.clock
+        seen.update(checked.hashes())
         return True
 
     def _stamp(self, event: sync_pb2.Event, now_ms: int) -> Stamp:

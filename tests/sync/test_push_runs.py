@@ -3,6 +3,7 @@ rows, feed and outcome as applying every event on its own."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -10,14 +11,16 @@ import pytest
 
 from central.demo import load_demo_catalog
 from central.storage.base import PushOutcome, TillIdentity
+from central.storage import sqlite as sqlite_storage
 from central.storage.sqlite import SqliteStorage
 from kassa.domain.ids import new_id
+from kassa.replication import hlc
 from kassa.replication.content import seal
 from kassa.sync.v1 import sync_pb2
 from tests.central.builders import sale_event
 
 TILL = TillIdentity("A1", "kyiv-1")
-SKIP = {"received_at", "recorded_at", "enrolled_at", "stored_at", "last_contact", "hlc"}
+SKIP = {"received_at", "recorded_at", "enrolled_at", "stored_at", "last_contact"}
 TABLES = ["events", "receipts", "ledger_entries",
           "customer_purchases", "overdrafts", "one_time_overuse", "shifts", "cash_movements"]
 
@@ -88,6 +91,39 @@ def test_runs_of_sales_in_bulk_match_event_by_event(
     assert runs_rows == single_rows
     assert len(runs_rows["receipts"]) == 7
     assert [r[-1] for r in runs_rows["events"]] == [0, 0, 0, 1, 0, 0, 0, 0, 0]  # repeats
+
+
+def test_a_run_in_bulk_moves_the_clock_as_its_sales_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stamps ahead of central's clock, equal walls among them, one too far ahead (cut to
+    the bound) and one from a till without stamps: central's clock after the run and each
+    stored stamp are the ones receiving the sales one by one gives (central's wall clock
+    held still, so both runs cut at the same bound)."""
+    now_ms = int(time.time() * 1000)
+    monkeypatch.setattr(sqlite_storage, "_now_ms", lambda: now_ms)
+    ahead = now_ms + 30 * 60 * 1000
+    stamps = [(ahead, 3), (ahead, 1), (ahead + 5, 0), (ahead + 5, 7), (ahead + 10**9, 2),
+              (0, 0), (ahead + 5, 2)]
+    events = [plain_sale() for _ in stamps]
+    for event, (wall, logical) in zip(events, stamps, strict=True):
+        event.hlc.wall_ms, event.hlc.logical = wall, logical
+
+    def clock_after(name: str) -> tuple[hlc.Stamp, list[Any]]:
+        storage = SqliteStorage(tmp_path / name)
+        try:
+            load_demo_catalog(storage)
+            assert storage.apply_events(TILL, events).acknowledged == [e.id for e in events]
+            return storage._clock, storage.db.conn.execute(
+                "SELECT hlc FROM events ORDER BY id").fetchall()
+        finally:
+            storage.close()
+
+    in_bulk = clock_after("bulk.db")
+    monkeypatch.setattr(SqliteStorage, "_apply_in_bulk", lambda *_: False)
+    one_by_one = clock_after("single.db")
+    assert in_bulk == one_by_one
+    assert in_bulk[0] == hlc.Stamp(now_ms + hlc.MAX_AHEAD_MS, 3)  # cut, then 2 more seen
 
 
 def test_a_bad_sale_in_a_run_rejects_only_itself(tmp_path: Path) -> None:
