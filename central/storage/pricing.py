@@ -186,6 +186,14 @@ def add_purchase(conn: sqlite3.Connection, purchase: sync_pb2.CustomerPurchase) 
     conn.execute(PURCHASE_SQL, purchase_row(purchase))
 
 
+# A customer's purchases that used or restored one-time discounts (the rows of the index
+# customer_purchases_one_time, schema.py migration 9).
+ONE_TIME_USES_SQL = (
+    "SELECT one_time_used, one_time_restored FROM customer_purchases WHERE customer_id = ?"
+    " AND (one_time_used <> '[]' OR one_time_restored <> '[]')"
+)
+
+
 def _already_used(conn: sqlite3.Connection, purchase: sync_pb2.CustomerPurchase) -> list[str]:
     """One-time discounts ``purchase`` uses that the customer had used up already (two
     stores gave it offline): the sale stands and the reuse is recorded."""
@@ -193,8 +201,7 @@ def _already_used(conn: sqlite3.Connection, purchase: sync_pb2.CustomerPurchase)
         return []
     uses: Counter[str] = Counter()
     for used, restored in conn.execute(
-        "SELECT one_time_used, one_time_restored FROM customer_purchases WHERE customer_id = ?",
-        (purchase.customer_id,),
+        ONE_TIME_USES_SQL, (purchase.customer_id,),
     ):
         uses.update(json.loads(used))
         uses.subtract(json.loads(restored))

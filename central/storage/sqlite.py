@@ -48,6 +48,14 @@ from kassa.sync.v1 import sync_pb2
 log = logging.getLogger(__name__)
 
 CONTACT_SQL = "UPDATE tills SET last_contact = ? WHERE id = ?"
+# Pages kept in memory (SQLite's default is 2 MiB). A sale writes index entries keyed by
+# customer, at random places in indexes that outgrow that with a few thousand customers:
+# each one was read back from the file first.
+CACHE_KIB = 64 * 1024
+# WAL pages before a checkpoint copies them into the database (default 1,000). Those
+# index pages are written again by nearly every commit; a checkpoint copies a page once
+# however many commits wrote it, so fewer checkpoints copy fewer pages.
+CHECKPOINT_PAGES = 10_000
 
 
 def _now_ms() -> int:
@@ -101,6 +109,8 @@ class SqliteStorage:
         self.db = sqlite_utils.Database(conn)
         list(self.db.query("PRAGMA journal_mode = WAL"))
         self.db.execute("PRAGMA synchronous = FULL")
+        self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        self.db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         self._migrate()  # before foreign keys are on: migration 8 rebuilds parent tables
         self.db.execute("PRAGMA foreign_keys = ON")
         self._clock = self.feed_position().clock

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from central.demo import load_demo_catalog
-from central.storage.base import PushOutcome, TillIdentity
 from central.storage import sqlite as sqlite_storage
+from central.storage.base import PushOutcome, TillIdentity
 from central.storage.sqlite import SqliteStorage
 from kassa.domain.ids import new_id
 from kassa.replication import hlc
