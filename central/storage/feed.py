@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from google.protobuf.message import Message
 
@@ -172,26 +174,51 @@ class FeedSlice:
 MAX_BATCH_BYTES = 4 * 1024 * 1024
 
 
+# The cache holds changes in blocks of this many consecutive numbers, framed and joined:
+# a slice is then a few byte ranges, whatever cursor a till comes with. Per change, a
+# converge's 50 tills made central's feed reader look up and append 5 million pieces.
+BLOCK = 1000
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Changes ``k * BLOCK + 1`` to ``(k + 1) * BLOCK`` framed and joined; ``starts[i]`` is
+    where the i-th begins in ``wire``, and ``starts[BLOCK]`` is its length."""
+
+    wire: bytes
+    starts: list[int]
+
+
 class WireCache:
-    """Changes as framed for a batch, by seq, for every subscriber of this process.
+    """Changes as framed for a batch, in blocks, for every subscriber of this process.
 
     A numbered change never changes (a merge feeds new changes; compaction only drops
     old ones, which a subscriber below the horizon is not served), and every till reads
     the same changes: a converge of 50 tills read and framed each one 50 times. Holds
-    the ``limit`` changes framed last; others are read again when asked for.
+    the blocks of about ``limit`` changes framed last; others are read again when asked
+    for. Only whole blocks are cached: the changes past the last one are read each time.
     """
 
     def __init__(self, limit: int = 200_000) -> None:
-        self._limit = limit
-        self._wire: OrderedDict[int, bytes] = OrderedDict()
+        self._limit = max(1, limit // BLOCK)
+        self._blocks: OrderedDict[int, _Block] = OrderedDict()
 
-    def get(self, seq: int) -> bytes | None:
-        return self._wire.get(seq)
-
-    def put(self, seq: int, wire: bytes) -> None:
-        self._wire[seq] = wire
-        if len(self._wire) > self._limit:
-            self._wire.popitem(last=False)
+    def block(self, conn: sqlite3.Connection, k: int, upto: int) -> _Block | None:
+        """Block ``k``, read and framed if not held; None when it is not whole at ``upto``
+        (the head of the reader) or part of it was compacted away."""
+        if (k + 1) * BLOCK > upto:
+            return None
+        block = self._blocks.get(k)
+        if block is None:
+            rows = _stored(conn, k * BLOCK, (k + 1) * BLOCK, BLOCK)
+            if len(rows) != BLOCK:
+                return None
+            wires = [wire_change(seq, kind, payload) for seq, kind, payload in rows]
+            block = _Block(b"".join(wires), list(accumulate(map(len, wires), initial=0)))
+            self._blocks[k] = block
+            if len(self._blocks) > self._limit:
+                self._blocks.popitem(last=False)
+        return block
 
 
 def changes_between(
@@ -199,20 +226,27 @@ def changes_between(
     max_bytes: int = MAX_BATCH_BYTES, cache: WireCache | None = None,
 ) -> FeedSlice:
     """Up to ``limit`` changes with ``after < seq <= upto``, oldest first, and no more once
-    they pass ``max_bytes`` (at least one). Changes in ``cache`` are not read again; the
-    ones read are put in it."""
+    they pass ``max_bytes`` (at least one). Whole blocks come from ``cache`` (read into it
+    when missing); the rest is read from the table."""
     wire: list[bytes] = []
-    size, last = 0, after
+    size = count = 0
+    last = after
     end = min(upto, after + limit)  # numbers are consecutive up to the head
-    while cache is not None and last < end and size <= max_bytes:
-        piece = cache.get(last + 1)
-        if piece is None:
-            break
-        wire.append(piece)
-        size += len(piece)
-        last += 1
-    while last < end and size <= max_bytes and len(wire) < limit:
-        rows = _stored(conn, last, end, min(READ_CHUNK, limit - len(wire)))
+    while last < end and size <= max_bytes:
+        k = last // BLOCK
+        block = None if cache is None else cache.block(conn, k, upto)
+        if block is not None:
+            # The changes of this block up to ``end``: each while the slice before it is
+            # within ``max_bytes``.
+            first, stop = last - k * BLOCK, min(end, (k + 1) * BLOCK) - k * BLOCK
+            starts = block.starts
+            taken = bisect_right(starts, max_bytes - size + starts[first], first, stop) - first
+            wire.append(block.wire[starts[first]:starts[first + taken]])
+            size += len(wire[-1])
+            count += taken
+            last += taken
+            continue
+        rows = _stored(conn, last, min(end, (k + 1) * BLOCK), READ_CHUNK)
         if not rows:
             break
         for seq, kind, payload in rows:
@@ -220,10 +254,9 @@ def changes_between(
                 break
             wire.append(wire_change(seq, kind, payload))
             size += len(wire[-1])
+            count += 1
             last = seq
-            if cache is not None:
-                cache.put(seq, wire[-1])
-    return FeedSlice(b"".join(wire), len(wire), last if wire else 0)
+    return FeedSlice(b"".join(wire), count, last if count else 0)
 
 
 # Changes read from the table at a time: on SQLite one statement step each (below).

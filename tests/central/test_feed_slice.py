@@ -45,28 +45,6 @@ def test_a_slice_stops_once_its_changes_pass_the_size_cap(
     assert feed.changes_between(conn, head, head, 10).count == 0
 
 
-def test_slices_read_through_the_cache_give_the_same_bytes(
-    demo_feed: tuple[sqlite3.Connection, int],
-) -> None:
-    conn, head = demo_feed
-    plain = feed.changes_between(conn, 0, head, head)
-    cache = feed.WireCache(limit=head - 5)
-    # A middle run first, so a later slice starts cached and goes on from the rows.
-    middle = feed.changes_between(conn, 9, 20, 6, cache=cache)
-    assert (middle.count, middle.last) == (6, 15)
-    for after, limit in ((9, 100), (0, 7), (0, head), (3, 4), (head - 2, 10)):
-        cached = feed.changes_between(conn, after, head, limit, cache=cache)
-        alone = feed.changes_between(conn, after, head, limit)
-        assert (cached.wire, cached.count, cached.last) == (alone.wire, alone.count,
-                                                             alone.last)
-    assert feed.changes_between(conn, 0, head, head, cache=cache).wire == plain.wire
-    # The oldest framed changes made room for the newer ones.
-    assert cache.get(1) is None and cache.get(head) is not None
-    capped = feed.changes_between(conn, 0, head, head, max_bytes=1, cache=cache)
-    assert capped.count == 1
-    assert feed.changes_between(conn, head, head, 10, cache=cache).count == 0
-
-
 def test_slices_longer_than_a_read_chunk_hold_every_change_as_stored(tmp_path: Path) -> None:
     """On SQLite rows come a chunk at a time as one JSON value (feed._stored): the bytes
     are those of the rows read one by one, across chunk boundaries and a size cap."""
@@ -87,6 +65,57 @@ def test_slices_longer_than_a_read_chunk_hold_every_change_as_stored(tmp_path: P
         assert (part.wire, part.count, part.last) == (b"".join(wires[7:1508]), 1501, 1508)
     finally:
         storage.close()
+
+
+@pytest.fixture
+def sales_feed(tmp_path: Path) -> Iterator[tuple[sqlite3.Connection, int]]:
+    """A central with 2,500 sales pushed: a feed of two whole cache blocks and some."""
+    storage = SqliteStorage(tmp_path / "central.db")
+    try:
+        load_demo_catalog(storage)
+        till = TillIdentity("T1", "kyiv-1")
+        for _ in range(5):
+            assert not storage.apply_events(till, [_plain_sale() for _ in range(500)]).rejected
+        yield storage.db.conn, storage.feed_position().head
+    finally:
+        storage.close()
+
+
+def test_slices_read_through_the_cache_give_the_same_bytes(
+    sales_feed: tuple[sqlite3.Connection, int],
+) -> None:
+    """Slices starting and ending inside blocks, across them, past the last whole one and
+    cut by size: the same as read from the table alone."""
+    conn, head = sales_feed
+    assert 2 * feed.BLOCK < head < 3 * feed.BLOCK
+    cache = feed.WireCache()
+    sizes = [len(feed.changes_between(conn, seq - 1, head, 1).wire) for seq in range(1, 2002)]
+    cases = [(0, head, head), (7, 10, head), (999, 2, head), (990, 1500, head),
+             (1500, head, head), (head - 3, 10, head), (head, 10, head),
+             (5, head, sum(sizes[5:1700])), (995, head, sum(sizes[995:1003])), (0, head, 1)]
+    for after, limit, max_bytes in cases * 2:  # the second time from the blocks held
+        cached = feed.changes_between(conn, after, head, limit, max_bytes, cache=cache)
+        alone = feed.changes_between(conn, after, head, limit, max_bytes)
+        assert (cached.wire, cached.count, cached.last) == (
+            alone.wire, alone.count, alone.last), (after, limit, max_bytes)
+    capped = feed.changes_between(conn, 5, head, head, sum(sizes[5:1700]), cache=cache)
+    assert (capped.count, capped.last) == (1696, 1701)  # the change past the cap is in
+
+
+def test_the_cache_keeps_the_blocks_framed_last(
+    sales_feed: tuple[sqlite3.Connection, int],
+) -> None:
+    """A held block serves its changes without reading them; one the cache let go of is
+    read again (here: from a table whose rows are gone, so it comes back short)."""
+    conn, head = sales_feed
+    cache = feed.WireCache(limit=feed.BLOCK)  # one block
+    first = feed.changes_between(conn, 0, head, feed.BLOCK, cache=cache)
+    conn.execute("DELETE FROM changes WHERE seq <= ?", (feed.BLOCK,))
+    held = feed.changes_between(conn, 0, head, feed.BLOCK, cache=cache)
+    assert (held.wire, held.count) == (first.wire, feed.BLOCK)
+    # The next block takes the place of the first, which is then read from the table.
+    assert feed.changes_between(conn, feed.BLOCK, head, 1, cache=cache).count == 1
+    assert feed.changes_between(conn, 0, head, feed.BLOCK, cache=cache).count == 0
 
 
 def _plain_sale() -> sync_pb2.Event:
