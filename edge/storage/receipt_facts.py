@@ -37,6 +37,14 @@ def row_of(facts: sync_pb2.ReceiptFacts) -> tuple[Row, list[LedgerRow]] | None:
     entries of more than one receipt or customer (central never sends those; rows keep
     them exact)."""
     entries = facts.ledger_entries
+    if len(entries) == 1:  # most receipts: a sale's points earned, nothing spent
+        entry = entries[0]
+        customer_id, points = entry.customer_id, entry.points
+        if entry.reason == "spend" or (
+                facts.HasField("purchase") and facts.purchase.customer_id != customer_id):
+            return None
+        return ((entry.receipt_id, customer_id, points, facts.SerializeToString()),
+                [(entry.id, customer_id, points)])
     if not entries:
         return None
     first = entries[0]
