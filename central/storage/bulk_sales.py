@@ -10,7 +10,6 @@ more Python per sale than SQLite spent storing it.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from dataclasses import dataclass, field
 from typing import cast
@@ -21,10 +20,10 @@ from central.storage.bulk import insert_flat
 from central.storage.events import EventRejected
 from central.storage.feed import FACTS_ENTRY_TAG, FACTS_PURCHASE_TAG, FeedBuffer, length_delimited
 from central.storage.times import ts
-from kassa.replication.hlc import MAX_AHEAD_MS, ZERO, Stamp
+from kassa.replication.content import content_hash
+from kassa.replication.hlc import MAX_AHEAD_MS, ZERO, Stamp, receive_all
 from kassa.sync.v1 import sync_pb2
 
-_sha256 = hashlib.sha256
 _EVENT_WIDTH = 6  # values in an events row (events.EVENT_SQL)
 
 
@@ -62,18 +61,11 @@ def check_sales(
     add_change, add_entries = feed.changes.append, out.entries.extend
     store, till_id = till.store_id, till.till_id
     latest = now_ms + MAX_AHEAD_MS  # hlc.bound: a stamp at or past it is cut to it
-    clock_wall, clock_logical = clock.wall_ms, clock.logical
     purchase = sync_pb2.CustomerPurchase(store_id=store)  # refilled for each sale
+    stamps: list[tuple[int, int]] = []
     for event in sales:
-        sealed = event.content_hash
-        if sealed:
-            event.content_hash = ""
-            data = event.SerializeToString(deterministic=True)
-            event.content_hash = sealed
-        else:
-            data = event.SerializeToString(deterministic=True)
-        digest = _sha256(data).hexdigest()
-        if sealed and sealed != digest:
+        digest = content_hash(event)
+        if event.content_hash and event.content_hash != digest:
             return None
         stamp = event.hlc
         wall, logical = stamp.wall_ms, stamp.logical
@@ -81,16 +73,7 @@ def check_sales(
             wall = event.created_at.ToMilliseconds()
         if wall >= latest:
             wall, logical = latest, 0
-        top = max(clock_wall, wall, now_ms)
-        if top == clock_wall == wall:
-            clock_logical = max(clock_logical, logical) + 1
-        elif top == clock_wall:
-            clock_logical += 1
-        elif top == wall:
-            clock_logical = logical + 1
-        else:
-            clock_logical = 0
-        clock_wall = top
+        stamps.append((wall, logical))
         event_id = event.id
         sale = event.sale_closed
         total, rounding = sale.total, sale.cash_rounding
@@ -124,7 +107,7 @@ def check_sales(
             add_change(("receipt_facts", receipt_id, b"".join(parts)))
             add_entries(entries)
     feed.ledger += out.entries
-    out.clock = Stamp(clock_wall, clock_logical)
+    out.clock = receive_all(clock, stamps, now_ms)
     return out
 
 

@@ -7,6 +7,7 @@ edit made after seeing another is ordered after it even when the wall clock is b
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # A remote stamp further ahead of our wall clock than this is treated as this far ahead,
@@ -46,11 +47,22 @@ def bound(remote: Stamp, now_ms: int, max_ahead_ms: int = MAX_AHEAD_MS) -> Stamp
 
 def receive(last: Stamp, remote: Stamp, now_ms: int) -> Stamp:
     """The clock after seeing ``remote`` (already bounded) at wall time ``now_ms``."""
-    wall = max(last.wall_ms, remote.wall_ms, now_ms)
-    if wall == last.wall_ms == remote.wall_ms:
-        return Stamp(wall, max(last.logical, remote.logical) + 1)
-    if wall == last.wall_ms:
-        return Stamp(wall, last.logical + 1)
-    if wall == remote.wall_ms:
-        return Stamp(wall, remote.logical + 1)
-    return Stamp(wall, 0)
+    return receive_all(last, [(remote.wall_ms, remote.logical)], now_ms)
+
+
+def receive_all(last: Stamp, remotes: Iterable[tuple[int, int]], now_ms: int) -> Stamp:
+    """The clock after seeing each of ``remotes`` ((wall ms, logical), already bounded) in
+    turn at wall time ``now_ms``: ``receive`` one by one, without a Stamp for each."""
+    wall, logical = last.wall_ms, last.logical
+    for remote_wall, remote_logical in remotes:
+        top = max(wall, remote_wall, now_ms)
+        if top == wall == remote_wall:
+            logical = max(logical, remote_logical) + 1
+        elif top == wall:
+            logical += 1
+        elif top == remote_wall:
+            logical = remote_logical + 1
+        else:
+            logical = 0
+        wall = top
+    return Stamp(wall, logical)

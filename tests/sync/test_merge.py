@@ -46,6 +46,18 @@ def test_a_clock_orders_after_what_it_has_seen(last: Stamp, remote: Stamp, now: 
     assert hlc.tick(after, now) > after
 
 
+@given(stamps, st.lists(stamps, max_size=8), st.integers(0, 10))
+def test_seeing_stamps_together_moves_the_clock_as_one_by_one(
+    last: Stamp, remotes: list[Stamp], now: int
+) -> None:
+    one_by_one = last
+    for remote in remotes:
+        one_by_one = hlc.receive(one_by_one, remote, now)
+    together = hlc.receive_all(last, [(r.wall_ms, r.logical) for r in remotes], now)
+    assert together == one_by_one
+    assert all(together > remote for remote in remotes)
+
+
 def test_a_wild_remote_clock_is_bounded() -> None:
     assert hlc.bound(Stamp(10**13), now_ms=1000, max_ahead_ms=500) == Stamp(1500)
 
