@@ -16,15 +16,29 @@ from kassa.sync.v1 import sync_pb2
 from tests.central.builders import sale_event
 
 
-@pytest.fixture
-def demo_feed(tmp_path: Path) -> Iterator[tuple[sqlite3.Connection, int]]:
-    """The connection of a central holding the demo catalog, and its feed's head."""
+def _central(tmp_path: Path, pushes: int) -> Iterator[tuple[sqlite3.Connection, int]]:
+    """The connection of a central holding the demo catalog and ``pushes`` pushes of 500
+    sales, and its feed's head."""
     storage = SqliteStorage(tmp_path / "central.db")
     try:
         load_demo_catalog(storage)
+        till = TillIdentity("T1", "kyiv-1")
+        for _ in range(pushes):
+            assert not storage.apply_events(till, [_plain_sale() for _ in range(500)]).rejected
         yield storage.db.conn, storage.feed_position().head
     finally:
         storage.close()
+
+
+@pytest.fixture
+def demo_feed(tmp_path: Path) -> Iterator[tuple[sqlite3.Connection, int]]:
+    yield from _central(tmp_path, 0)
+
+
+@pytest.fixture
+def sales_feed(tmp_path: Path) -> Iterator[tuple[sqlite3.Connection, int]]:
+    """2,500 sales pushed: a feed of two whole cache blocks and some."""
+    yield from _central(tmp_path, 5)
 
 
 def test_a_slice_stops_once_its_changes_pass_the_size_cap(
@@ -45,40 +59,19 @@ def test_a_slice_stops_once_its_changes_pass_the_size_cap(
     assert feed.changes_between(conn, head, head, 10).count == 0
 
 
-def test_slices_longer_than_a_read_chunk_hold_every_change_as_stored(tmp_path: Path) -> None:
+def test_slices_longer_than_a_read_chunk_hold_every_change_as_stored(
+    sales_feed: tuple[sqlite3.Connection, int],
+) -> None:
     """On SQLite rows come a chunk at a time as one JSON value (feed._stored): the bytes
     are those of the rows read one by one, across chunk boundaries and a size cap."""
-    storage = SqliteStorage(tmp_path / "central.db")
-    try:
-        load_demo_catalog(storage)
-        till = TillIdentity("T1", "kyiv-1")
-        for _ in range(5):
-            outcome = storage.apply_events(till, [_plain_sale() for _ in range(500)])
-            assert not outcome.rejected
-        conn, head = storage.db.conn, storage.feed_position().head
-        assert head > 2 * feed.READ_CHUNK
-        wires = [feed.wire_change(seq, kind, bytes(payload)) for seq, kind, payload in
-                 conn.execute("SELECT seq, kind, payload FROM changes ORDER BY seq")]
-        whole = feed.changes_between(conn, 0, head, head)
-        assert (whole.wire, whole.count, whole.last) == (b"".join(wires), head, head)
-        part = feed.changes_between(conn, 7, head, head, max_bytes=sum(map(len, wires[7:1507])))
-        assert (part.wire, part.count, part.last) == (b"".join(wires[7:1508]), 1501, 1508)
-    finally:
-        storage.close()
-
-
-@pytest.fixture
-def sales_feed(tmp_path: Path) -> Iterator[tuple[sqlite3.Connection, int]]:
-    """A central with 2,500 sales pushed: a feed of two whole cache blocks and some."""
-    storage = SqliteStorage(tmp_path / "central.db")
-    try:
-        load_demo_catalog(storage)
-        till = TillIdentity("T1", "kyiv-1")
-        for _ in range(5):
-            assert not storage.apply_events(till, [_plain_sale() for _ in range(500)]).rejected
-        yield storage.db.conn, storage.feed_position().head
-    finally:
-        storage.close()
+    conn, head = sales_feed
+    assert head > 2 * feed.READ_CHUNK
+    wires = [feed.wire_change(seq, kind, bytes(payload)) for seq, kind, payload in
+             conn.execute("SELECT seq, kind, payload FROM changes ORDER BY seq")]
+    whole = feed.changes_between(conn, 0, head, head)
+    assert (whole.wire, whole.count, whole.last) == (b"".join(wires), head, head)
+    part = feed.changes_between(conn, 7, head, head, max_bytes=sum(map(len, wires[7:1507])))
+    assert (part.wire, part.count, part.last) == (b"".join(wires[7:1508]), 1501, 1508)
 
 
 def test_slices_read_through_the_cache_give_the_same_bytes(
