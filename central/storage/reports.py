@@ -36,9 +36,7 @@ def tills(conn: sqlite3.Connection) -> list[TillRow]:
     head = int(conn.execute("SELECT head FROM feed_state WHERE id = 1").fetchone()[0])
     rows = conn.execute(
         "SELECT t.store_id, t.id, t.revoked, t.last_contact, t.pending_events, "
-        "t.oldest_pending_ms, t.last_cursor, "
-        "(SELECT COALESCE(SUM(repeats), 0) FROM events e WHERE e.till_id = t.id) "
-        "FROM tills t ORDER BY t.store_id, t.id"
+        "t.oldest_pending_ms, t.last_cursor, t.repeats FROM tills t ORDER BY t.store_id, t.id"
     ).fetchall()
     return [
         TillRow(store, till, bool(revoked), contact, pending, oldest, max(head - cursor, 0),

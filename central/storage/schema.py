@@ -387,6 +387,17 @@ MIGRATIONS: list[tuple[int, str]] = [
             WHERE one_time_used <> '[]' OR one_time_restored <> '[]'
         """,
     ),
+    (
+        10,
+        # `central stores` summed each till's resent events over the events table, which
+        # has no index by till: a scan of every event for every till. A till keeps its
+        # count, raised with the event's as a resent event is acknowledged again.
+        """
+        ALTER TABLE tills ADD COLUMN repeats BIGINT NOT NULL DEFAULT 0;
+        UPDATE tills SET repeats =
+            (SELECT COALESCE(SUM(e.repeats), 0) FROM events e WHERE e.till_id = tills.id)
+        """,
+    ),
 ]
 
 # Migrations that only change SQLite's storage layout; PostgreSQL records them as done.

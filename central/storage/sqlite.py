@@ -407,6 +407,7 @@ class SqliteStorage:
             if seen[event.id] != digest:
                 raise EventRejected(f"event id {event.id} was used before for other content")
             conn.execute("UPDATE events SET repeats = repeats + 1 WHERE id = ?", (event.id,))
+            conn.execute("UPDATE tills SET repeats = repeats + 1 WHERE id = ?", (till.till_id,))
             return
         kind = event.WhichOneof("body")
         applier = APPLIERS.get(kind or "")

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from central.demo import load_demo_catalog
+from central.storage import reports
 from central.storage.base import TillIdentity
 from central.storage.schema import MIGRATIONS
 from central.storage.sqlite import SqliteStorage
@@ -139,5 +140,31 @@ def test_push_tables_are_rebuilt_without_rowid_keeping_their_rows(tmp_path: Path
         assert outcome.acknowledged == [fresh.id]
         assert outcome.rejected == [("e-1", "event id e-1 was used before for other content")]
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        storage.close()
+
+
+def test_each_till_gets_the_count_of_its_resent_events(tmp_path: Path) -> None:
+    """Migration 10: a till's resent events, summed over its events once, are kept on the
+    till for `central stores`."""
+    path = tmp_path / "central.db"
+    conn = sqlite3.connect(path)
+    for _, script in MIGRATIONS[:9]:
+        conn.executescript(script)
+    conn.execute("INSERT INTO stores (id, payload) VALUES ('kyiv-1', x'')")
+    for till in ("A1", "B1"):
+        conn.execute("INSERT INTO tills (id, store_id, token_hash, enrolled_at) VALUES "
+                     "(?, 'kyiv-1', ?, 'then')", (till, f"hash-{till}"))
+    conn.executemany("INSERT INTO events (id, store_id, till_id, content_hash, received_at, "
+                     "repeats) VALUES (?, 'kyiv-1', 'A1', 'h', 'now', ?)",
+                     [("e-1", 2), ("e-2", 1), ("e-3", 0)])
+    conn.execute("PRAGMA user_version = 9")
+    conn.commit()
+    conn.close()
+
+    storage = SqliteStorage(path)
+    try:
+        listed = {row.till_id: row.repeats for row in reports.tills(storage.db.conn)}
+        assert listed == {"A1": 3, "B1": 0}
     finally:
         storage.close()
