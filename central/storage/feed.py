@@ -182,11 +182,23 @@ BLOCK = 1000
 
 @dataclass(frozen=True)
 class _Block:
-    """Changes ``k * BLOCK + 1`` to ``(k + 1) * BLOCK`` framed and joined; ``starts[i]`` is
-    where the i-th begins in ``wire``, and ``starts[BLOCK]`` is its length."""
+    """Changes ``k * BLOCK + 1`` onwards (at most BLOCK) framed and joined; ``starts[i]`` is
+    where the i-th begins in ``wire``, and ``starts[-1]`` is its length."""
 
     wire: bytes
     starts: list[int]
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def extended(self, rows: list[tuple[int, str, bytes]]) -> _Block:
+        """This block with ``rows``, the changes after its last, framed and appended."""
+        wires = [wire_change(seq, kind, payload) for seq, kind, payload in rows]
+        starts = self.starts + list(accumulate(map(len, wires), initial=self.starts[-1]))[1:]
+        return _Block(self.wire + b"".join(wires), starts)
+
+
+_EMPTY = _Block(b"", [0])
 
 
 class WireCache:
@@ -196,7 +208,7 @@ class WireCache:
     old ones, which a subscriber below the horizon is not served), and every till reads
     the same changes: a converge of 50 tills read and framed each one 50 times. Holds
     the blocks of about ``limit`` changes framed last; others are read again when asked
-    for. Only whole blocks are cached: the changes past the last one are read each time.
+    for. The block at the head grows as changes are asked for, reading only the new ones.
     """
 
     def __init__(self, limit: int = 200_000) -> None:
@@ -204,19 +216,19 @@ class WireCache:
         self._blocks: OrderedDict[int, _Block] = OrderedDict()
 
     def block(self, conn: sqlite3.Connection, k: int, upto: int) -> _Block | None:
-        """Block ``k``, read and framed if not held; None when it is not whole at ``upto``
-        (the head of the reader) or part of it was compacted away."""
-        if (k + 1) * BLOCK > upto:
-            return None
-        block = self._blocks.get(k)
-        if block is None:
-            rows = _stored(conn, k * BLOCK, (k + 1) * BLOCK, BLOCK)
-            if len(rows) != BLOCK:
+        """Block ``k`` up to change ``upto`` (the head of the reader) or its end, reading
+        what is not held; None when part of it was compacted away."""
+        first = k * BLOCK
+        wanted = min(BLOCK, upto - first)
+        block = self._blocks.get(k, _EMPTY)
+        if len(block) < wanted:
+            rows = _stored(conn, first + len(block), first + wanted, wanted - len(block))
+            if len(rows) != wanted - len(block):
                 return None
-            wires = [wire_change(seq, kind, payload) for seq, kind, payload in rows]
-            block = _Block(b"".join(wires), list(accumulate(map(len, wires), initial=0)))
+            block = block.extended(rows)
+            fresh = k not in self._blocks
             self._blocks[k] = block
-            if len(self._blocks) > self._limit:
+            if fresh and len(self._blocks) > self._limit:
                 self._blocks.popitem(last=False)
         return block
 
@@ -226,8 +238,8 @@ def changes_between(
     max_bytes: int = MAX_BATCH_BYTES, cache: WireCache | None = None,
 ) -> FeedSlice:
     """Up to ``limit`` changes with ``after < seq <= upto``, oldest first, and no more once
-    they pass ``max_bytes`` (at least one). Whole blocks come from ``cache`` (read into it
-    when missing); the rest is read from the table."""
+    they pass ``max_bytes`` (at least one), from the blocks of ``cache`` (what they miss
+    read into them) or else from the table."""
     wire: list[bytes] = []
     size = count = 0
     last = after

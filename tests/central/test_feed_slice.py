@@ -116,3 +116,20 @@ def _plain_sale() -> sync_pb2.Event:
     event = sale_event()
     del event.sale_closed.one_time_used[:]
     return event
+
+
+def test_the_block_at_the_head_grows_reading_only_the_new_changes(
+    sales_feed: tuple[sqlite3.Connection, int],
+) -> None:
+    """Followers ask for the newest changes again and again: the block at the head keeps
+    what it read and reads only what came after (here the rows it holds are deleted
+    from the table, and the slice still has them)."""
+    conn, head = sales_feed
+    start = 2 * feed.BLOCK
+    whole = feed.changes_between(conn, start, head, head)
+    cache = feed.WireCache()
+    early = feed.changes_between(conn, start, start + 100, head, cache=cache)
+    assert (early.count, early.last) == (100, start + 100)
+    conn.execute("DELETE FROM changes WHERE seq > ? AND seq <= ?", (start, start + 100))
+    grown = feed.changes_between(conn, start, head, head, cache=cache)
+    assert (grown.wire, grown.count, grown.last) == (whole.wire, whole.count, whole.last)
