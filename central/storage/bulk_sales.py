@@ -21,7 +21,7 @@ from central.storage.events import EventRejected
 from central.storage.feed import FACTS_ENTRY_TAG, FACTS_PURCHASE_TAG, FeedBuffer, length_delimited
 from central.storage.times import ts
 from kassa.replication.content import content_hash
-from kassa.replication.hlc import MAX_AHEAD_MS, ZERO, Stamp, receive_all
+from kassa.replication.hlc import ZERO, Stamp, receive_all
 from kassa.sync.v1 import sync_pb2
 
 _EVENT_WIDTH = 6  # values in an events row (events.EVENT_SQL)
@@ -60,26 +60,18 @@ def check_sales(
     add_ledger, add_purchase = out.ledger.extend, out.purchases.extend
     add_change, add_entries = feed.changes.append, out.entries.extend
     store, till_id = till.store_id, till.till_id
-    latest = now_ms + MAX_AHEAD_MS  # hlc.bound: a stamp at or past it is cut to it
     purchase = sync_pb2.CustomerPurchase(store_id=store)  # refilled for each sale
     stamps: list[tuple[int, int]] = []
     for event in sales:
         digest = content_hash(event)
         if event.content_hash and event.content_hash != digest:
             return None
-        stamp = event.hlc
-        wall, logical = stamp.wall_ms, stamp.logical
-        if not (wall or logical):  # pushed by a till older than HLC stamps
-            wall = event.created_at.ToMilliseconds()
-        if wall >= latest:
-            wall, logical = latest, 0
+        wall, logical = events.pushed_stamp(event, now_ms)
         stamps.append((wall, logical))
         event_id = event.id
         sale = event.sale_closed
+        entries = events.check_sale(sale)
         total, rounding = sale.total, sale.cash_rounding
-        if sum([p.amount for p in sale.payments]) != total + rounding:
-            raise EventRejected(
-                f"sale {sale.number}: payments do not add up to the total plus cash rounding")
         receipt_id, customer_id = sale.receipt_id, sale.customer_id
         closed = sale.closed_at
         closed_text = ts(closed)
@@ -87,11 +79,8 @@ def check_sales(
         add_receipt((receipt_id, sale.number, store, till_id, closed_text, customer_id or None,
                      total, sale.cashier_id, sale.shift_id, event_id, rounding,
                      sale.points_spent, "[]", sale.pricing_json, sale.SerializeToString()))
-        entries = sale.ledger_entries
         parts = []
         for entry in entries:
-            if entry.customer_id != customer_id or entry.receipt_id != receipt_id:
-                raise EventRejected(f"ledger entry {entry.id} does not belong to its sale")
             events.check_entry_store(entry, till)
             add_ledger(events.ledger_row(entry))
             parts.append(length_delimited(

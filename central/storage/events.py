@@ -26,7 +26,7 @@ from central.storage import customers, merges, pricing
 from central.storage.base import TillIdentity
 from central.storage.feed import FeedBuffer
 from central.storage.times import ts
-from kassa.replication.hlc import Stamp
+from kassa.replication.hlc import MAX_AHEAD_MS, Stamp
 from kassa.sync.v1 import sync_pb2
 
 log = logging.getLogger(__name__)
@@ -168,6 +168,17 @@ def _list(values: Iterable[str]) -> str:
 
 
 _METHOD_NAMES = {v.number: v.name.lower() for v in sync_pb2.Payment.Method.DESCRIPTOR.values}
+
+
+def pushed_stamp(event: sync_pb2.Event, now_ms: int) -> tuple[int, int]:
+    """The event's HLC stamp (wall ms, logical), cut to the latest central accepts at
+    ``now_ms`` (hlc.bound); an event of a till older than stamps has its creation time."""
+    wall, logical = event.hlc.wall_ms, event.hlc.logical
+    if not (wall or logical):
+        wall = event.created_at.ToMilliseconds()
+    if wall >= now_ms + MAX_AHEAD_MS:  # bound() changes nothing below that
+        return now_ms + MAX_AHEAD_MS, 0
+    return wall, logical
 
 
 def check_sale(sale: sync_pb2.SaleClosed) -> list[sync_pb2.LedgerEntry]:

@@ -34,6 +34,7 @@ from central.storage.events import (
     EventRejected,
     Tx,
     fill_receipt_bodies,
+    pushed_stamp,
     upsert_card,
 )
 from central.storage.feed import FeedBuffer, FeedPosition
@@ -373,12 +374,7 @@ class SqliteStorage:
 
     def _stamp(self, event: sync_pb2.Event, now_ms: int) -> Stamp:
         """The event's HLC stamp, bounded; central's clock moves past it."""
-        wall, logical = event.hlc.wall_ms, event.hlc.logical
-        if not (wall or logical):  # pushed by a till older than HLC stamps
-            wall = event.created_at.ToMilliseconds()
-        stamp = Stamp(wall, logical)
-        if wall >= now_ms + hlc.MAX_AHEAD_MS:  # bound() changes nothing below that
-            stamp = hlc.bound(stamp, now_ms)
+        stamp = Stamp(*pushed_stamp(event, now_ms))
         self._clock = hlc.receive(self._clock, stamp, now_ms)
         return stamp
 
