@@ -28,11 +28,11 @@ from central.demo import enrol, load_demo_catalog
 from central.storage.sqlite import SqliteStorage
 from edge.storage import outbox
 from edge.storage.database import Database
+from edge.storage.receipt_facts import ledger_entry
 from edge.storage.sales import insert_ledger
 from edge.sync.client import SyncClient
 from edge.sync.runner import SyncLoop, sync_once
 from kassa.domain.ids import new_id
-from kassa.domain.points import LedgerEntry
 from kassa.sync.v1 import sync_pb2
 from tests.central_process import CentralProcess
 from tests.sync.proxy import FaultProxy, Faults
@@ -54,6 +54,7 @@ def points_sale(till: str, points: int) -> sync_pb2.Event:
     sale.ledger_entries.add(
         id=new_id(), customer_id=CUSTOMER, points=points, receipt_id=sale.receipt_id,
         store_id="kyiv-1", reason="earn" if points > 0 else "spend",
+        created_at=event.created_at,
     )
     return event
 
@@ -63,13 +64,8 @@ def queue(database: Database, event: sync_pb2.Event) -> None:
     transaction, as closing a sale offline does. (An event queued without its entry made
     the till count its own spend twice when the feed brought the spend back before the
     push's reply: a real till always holds its own entries.)"""
-    entry = event.sale_closed.ledger_entries[0]
     with database.write() as db:
-        insert_ledger(db, [LedgerEntry(
-            id=entry.id, customer_id=entry.customer_id, points=entry.points,
-            receipt_id=entry.receipt_id, store_id=entry.store_id,
-            created_at=event.created_at.ToDatetime(tzinfo=UTC), reason=entry.reason,
-        )])
+        insert_ledger(db, map(ledger_entry, event.sale_closed.ledger_entries))
         outbox.add_in(db, event)
 
 

@@ -136,6 +136,20 @@ def prepare(folder: Path, tills: int, sales: int) -> tuple[CentralProcess, dict[
     return central, tokens
 
 
+def expect(procs: list[subprocess.Popen[str]], word: str) -> None:
+    """Wait until every worker has said ``word``."""
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == word
+
+
+def tell(procs: list[subprocess.Popen[str]], word: str) -> None:
+    """Send ``word`` to every worker."""
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write(f"{word}\n")
+        proc.stdin.flush()
+
+
 def one_round(tills: int, sales: int, cold_start: bool) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -166,21 +180,13 @@ def one_round(tills: int, sales: int, cold_start: bool) -> tuple[float, float]:
                 )
                 for till, token in tokens.items()
             ]
-            for word in ("ready", "pushed"):
-                for proc in procs:
-                    assert proc.stdout is not None and proc.stdout.readline().strip() == word
-                if word == "ready":
-                    if not cold_start:  # the tills were running: their network comes back
-                        start = time.perf_counter()
-                    for proc in procs:
-                        assert proc.stdin is not None
-                        proc.stdin.write("go\n")
-                        proc.stdin.flush()
+            expect(procs, "ready")
+            if not cold_start:  # the tills were running: their network comes back now
+                start = time.perf_counter()
+            tell(procs, "go")
+            expect(procs, "pushed")
             pushed = time.perf_counter() - start
-            for proc in procs:
-                assert proc.stdin is not None
-                proc.stdin.write("again\n")
-                proc.stdin.flush()
+            tell(procs, "again")
             cpu = [0.0, 0.0, 0.0]
             for proc in procs:
                 assert proc.stdout is not None
