@@ -46,7 +46,17 @@ def add_in(db: sqlite_utils.Database, event: sync_pb2.Event) -> None:
     """Stamp an event and queue it inside the caller's transaction (with the fact it carries).
 
     The stamp's wall time is the event's ``created_at``, so it follows the till's clock.
+    Raises ValueError, queuing nothing, when the event carries ledger entries this till
+    does not hold yet: the running checksum counts a till's own entries from their rows
+    as their event is forgotten, so an entry queued without its row would count twice
+    once the feed brought it back first.
     """
+    carried = _entries_of(event)
+    if carried:
+        held = {row[0] for row in held_rows(db.conn, carried)}
+        if missing := [i for i in carried if i not in held]:
+            raise ValueError(f"event {event.id} carries ledger entries this till does not "
+                             f"hold: {', '.join(missing)}")
     stamp = hlc.tick(clock_in(db), event.created_at.ToMilliseconds())
     set_clock_in(db, stamp)
     event.hlc.wall_ms, event.hlc.logical = stamp.wall_ms, stamp.logical
@@ -115,7 +125,11 @@ def settle(database: Database, reply: sync_pb2.PushReply) -> None:
 
 def _entry_ids(payload: bytes) -> list[str]:
     """Ids of the ledger entries a serialized event carries (sales and returns do)."""
-    event = sync_pb2.Event.FromString(payload)
+    return _entries_of(sync_pb2.Event.FromString(payload))
+
+
+def _entries_of(event: sync_pb2.Event) -> list[str]:
+    """Ids of the ledger entries ``event`` carries."""
     kind = event.WhichOneof("body")
     body = getattr(event, kind) if kind else None
     return [entry.id for entry in getattr(body, "ledger_entries", ())]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -145,6 +146,26 @@ def test_an_own_entry_back_from_central_before_its_ack_counts_once(tmp_path: Pat
         changes.apply_changes(database, [change])  # and again, from a replay
         assert changes.ledger_checksum(database) == changes.recompute_ledger_checksum(database)
         assert changes.ledger_checksum(database).entries == 1
+    finally:
+        database.close()
+
+
+def test_an_event_is_never_queued_without_the_entries_it_carries(tmp_path: Path) -> None:
+    """What the test above relies on: a till holds its own entries from the transaction
+    that queues their event. Queuing one without them (bench_overdraft did) would let
+    the feed count the entry as central's and the acknowledgement count it again."""
+    database = Database(tmp_path / "till.db")
+    try:
+        event = sync_pb2.Event(id="event-1")
+        event.created_at.FromDatetime(AT)
+        event.sale_closed.receipt_id = "event-1"
+        event.sale_closed.ledger_entries.append(_message("own-1", "c-1", 100))
+        with pytest.raises(ValueError, match="event event-1 carries ledger entries this till "
+                                             "does not hold: own-1"), database.write() as db:
+            outbox.add_in(db, event)
+        assert outbox.pending_count(database) == 0
+        _sell(database, "event-2", [("own-2", "c-1", 100)])
+        assert [i for i, _ in outbox.pending(database, 10)] == ["event-2"]
     finally:
         database.close()
 
