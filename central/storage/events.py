@@ -26,7 +26,7 @@ from central.storage import customers, merges, pricing
 from central.storage.base import TillIdentity
 from central.storage.feed import FeedBuffer
 from central.storage.times import ts
-from kassa.replication.hlc import MAX_AHEAD_MS, Stamp
+from kassa.replication.hlc import MAX_AHEAD_MS, Stamp, bound
 from kassa.sync.v1 import sync_pb2
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,8 @@ def pushed_stamp(event: sync_pb2.Event, now_ms: int) -> tuple[int, int]:
     if not (wall or logical):
         wall = event.created_at.ToMilliseconds()
     if wall >= now_ms + MAX_AHEAD_MS:  # bound() changes nothing below that
-        return now_ms + MAX_AHEAD_MS, 0
+        cut = bound(Stamp(wall, logical), now_ms)
+        return cut.wall_ms, cut.logical
     return wall, logical
 
 
