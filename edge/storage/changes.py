@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
-from operator import attrgetter, methodcaller
+from operator import itemgetter
 from typing import Any
 
 import sqlite_utils
@@ -153,7 +153,7 @@ def apply_snapshot_page(database: Database, page: sync_pb2.SnapshotPage) -> Boot
     from the last page the disk kept, and the till's own sales still commit durably.
     """
     with collector.paused(), database.write(durable=False) as db:
-        _apply_runs(db.conn, page.changes)  # a page holds each kind in one run
+        _apply_runs(db.conn, _kinded(page.changes))  # a page holds each kind in one run
         first = _get(database, BOOTSTRAP_CURSOR_KEY)
         start = page.cursor if first is None else min(int(first), page.cursor)
         done = int(_get(database, BOOTSTRAP_DONE_KEY) or 0) + len(page.changes)
@@ -308,36 +308,47 @@ def _outside_facts(
     return outside
 
 
+# A change with the kind of entity it carries (its ``entity`` oneof), None for a kind
+# this till does not know.
+Kinded = tuple[str | None, sync_pb2.Change]
+
+
+def _kinded(changes: Iterable[sync_pb2.Change]) -> list[Kinded]:
+    """Each change with its kind, for ``_apply_runs``."""
+    return [(change.WhichOneof("entity"), change) for change in changes]
+
+
 def _apply(conn: sqlite3.Connection, changes: Sequence[sync_pb2.Change]) -> None:
     """Apply feed changes as if one by one, in few statements: between merges (which
     re-point rows of every customer table, so changes stay on their side of one), the
     changes of each group of kinds sharing tables (``_GROUPS``) apply together, in feed
     order, each run of one kind with one statement per table; other kinds commute. A
     feed is mostly receipts' facts."""
-    groups: dict[str | None, list[sync_pb2.Change]] = {}
+    groups: dict[str | None, list[Kinded]] = {}
     for change in changes:
         kind = change.WhichOneof("entity")
         if kind == _MERGED:
             for run in groups.values():
                 _apply_runs(conn, run)
             groups = {}
-            _apply_runs(conn, [change])
+            _apply_runs(conn, [(kind, change)])
         else:
-            groups.setdefault(_GROUPS.get(kind, kind) if kind else None, []).append(change)
+            groups.setdefault(_GROUPS.get(kind, kind) if kind else None, []).append(
+                (kind, change))
     for run in groups.values():
         _apply_runs(conn, run)
 
 
-def _apply_runs(conn: sqlite3.Connection, changes: Iterable[sync_pb2.Change]) -> None:
+def _apply_runs(conn: sqlite3.Connection, changes: Iterable[Kinded]) -> None:
     """Apply changes in order, each run of one kind with one statement per table."""
-    for kind, run in groupby(changes, methodcaller("WhichOneof", "entity")):
+    for kind, run in groupby(changes, itemgetter(0)):
         apply = _APPLIERS.get(kind) if kind else None
         if apply is None:
             # A newer central may send kinds this till does not know yet: skip, never block.
-            for change in run:
+            for _, change in run:
                 log.warning("change %d carries no entity this till knows; skipped", change.seq)
         else:
-            apply(conn, list(map(attrgetter(kind), run)))
+            apply(conn, [getattr(change, kind) for _, change in run])
 
 
 def _apply_products(conn: sqlite3.Connection, products: Sequence[sync_pb2.Product]) -> None:
