@@ -41,7 +41,7 @@ CHANGE_TYPES: dict[str, type[Message]] = {
     "receipt_facts": sync_pb2.ReceiptFacts,
 }
 # The feed format this central writes (sync.proto, FeedFormat); a till below it is refused.
-FEED_FORMAT = sync_pb2.FEED_FORMAT_RECEIPT_FACTS
+FEED_FORMAT = sync_pb2.FEED_FORMAT_CRC32_DIGESTS
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from psycopg.types.numeric import IntLoader
 
 from central.storage import feed
 from central.storage.events import fill_receipt_bodies
-from central.storage.schema import MIGRATIONS, SQLITE_ONLY
+from central.storage.schema import MIGRATIONS, RECOUNT_CHECKSUM, SQLITE_ONLY
 from central.storage.sqlite import SqliteStorage
 from kassa import collector
 from kassa.replication.hlc import Stamp
@@ -142,6 +142,8 @@ class PostgresStorage(SqliteStorage):
                             pg.execute(statement)
                     if version == 5:
                         fill_receipt_bodies(self.db.conn)
+                    if version in RECOUNT_CHECKSUM:
+                        self.recount_checksum(self.db.conn)
                     pg.execute("DELETE FROM schema_version")
                     pg.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
 

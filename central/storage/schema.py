@@ -398,7 +398,17 @@ MIGRATIONS: list[tuple[int, str]] = [
             (SELECT COALESCE(SUM(e.repeats), 0) FROM events e WHERE e.till_id = tills.id)
         """,
     ),
+    (
+        11,
+        # Feed format 3: the ledger checksum's digests are CRC-32 (kassa/replication/
+        # checksum.py). No statement: the storage recounts the running checksum from the
+        # ledger (SqliteStorage.recount_checksum) in this migration's transaction.
+        "",
+    ),
 ]
+
+# Migrations after which the running ledger checksum is recounted from the ledger.
+RECOUNT_CHECKSUM = {2, 11}
 
 # Migrations that only change SQLite's storage layout; PostgreSQL records them as done.
 SQLITE_ONLY = {8}

@@ -38,7 +38,7 @@ from central.storage.events import (
     upsert_card,
 )
 from central.storage.feed import FeedBuffer, FeedPosition
-from central.storage.schema import MIGRATIONS
+from central.storage.schema import MIGRATIONS, RECOUNT_CHECKSUM
 from kassa import collector
 from kassa.replication import hlc
 from kassa.replication.checksum import ledger_sum
@@ -125,15 +125,16 @@ class SqliteStorage:
                     for statement in script.split(";"):
                         if statement.strip():
                             conn.execute(statement)
-                    if version == 2:
-                        self._start_checksum(conn)
+                    if version in RECOUNT_CHECKSUM:
+                        self.recount_checksum(conn)
                     if version == 5:
                         fill_receipt_bodies(conn)
                     conn.execute(f"PRAGMA user_version = {version}")
 
     @staticmethod
-    def _start_checksum(conn: sqlite3.Connection) -> None:
-        """The running ledger checksum of a database made before it existed."""
+    def recount_checksum(conn: sqlite3.Connection) -> None:
+        """Compute the running ledger checksum from every entry: for a database made
+        before it existed (migration 2) or before its digests changed (migration 11)."""
         total = ledger_sum(conn.execute("SELECT id, customer_id, points FROM ledger_entries"))
         conn.execute(
             "UPDATE feed_state SET entries = ?, points = ?, digest_sum = ? WHERE id = 1",

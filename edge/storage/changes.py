@@ -35,8 +35,9 @@ BOOTSTRAP_CURSOR_KEY = "bootstrap_cursor"
 BOOTSTRAP_DONE_KEY = "bootstrap_done"
 BOOTSTRAP_TOTAL_KEY = "bootstrap_total"
 SYNCED_KEY = "last_synced"
-# The feed format this till applies (sync.proto, FeedFormat): receipt_facts included.
-FEED_FORMAT = sync_pb2.FEED_FORMAT_RECEIPT_FACTS
+# The feed format this till applies (sync.proto, FeedFormat): receipt_facts included,
+# CRC-32 digests in the ledger checksum.
+FEED_FORMAT = sync_pb2.FEED_FORMAT_CRC32_DIGESTS
 DEFERRED_INDEX_KEY = "deferred_index:"  # + index name: its CREATE statement
 # Tables a bootstrap that finds them empty (a new till) loads without their secondary
 # indexes, built once at its end: one sort instead of a million scattered inserts.

@@ -323,4 +323,13 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX receipt_facts_customer ON receipt_facts(customer_id)
         """,
     ),
+    (
+        6,
+        # Feed format 3: the ledger checksum's digests are CRC-32. The running sum kept
+        # with SHA-256 digests goes; the first reader recounts it from the rows
+        # (changes.ledger_checksum).
+        """
+        DELETE FROM sync_state WHERE key = 'ledger_sum'
+        """,
+    ),
 ]

@@ -3,19 +3,23 @@
 Order-independent, so either side computes it from rows in any order, and additive,
 so central keeps a running total next to its feed position instead of re-reading
 every entry. Digests are 32-bit: the sum of two billion of them still fits in int64.
+
+A digest is a CRC-32, not a cryptographic hash: the checksum finds entries lost,
+counted twice or held for the wrong customer, not forgeries (the connection is
+authenticated), and a till computes one for each of the entries a catch-up brings,
+where SHA-256 cost about 1 µs of its 15-25 µs a change (feed format 3).
 """
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 
 def entry_digest(entry_id: str, customer_id: str, points: int) -> int:
-    """First 4 bytes of SHA-256("<id>|<customer_id>|<points>"), unsigned big-endian."""
-    raw = hashlib.sha256(f"{entry_id}|{customer_id}|{points}".encode()).digest()
-    return int.from_bytes(raw[:4], "big")
+    """CRC-32 of "<id>|<customer_id>|<points>" in UTF-8, unsigned."""
+    return zlib.crc32(f"{entry_id}|{customer_id}|{points}".encode())
 
 
 @dataclass(frozen=True)
@@ -28,8 +32,9 @@ class LedgerSum:
 def ledger_sum(rows: Iterable[tuple[str, str, int]]) -> LedgerSum:
     """Checksum of (id, customer_id, points) rows."""
     entries = points = digests = 0
+    crc32 = zlib.crc32
     for entry_id, customer_id, entry_points in rows:
         entries += 1
         points += entry_points
-        digests += entry_digest(entry_id, customer_id, entry_points)
+        digests += crc32(f"{entry_id}|{customer_id}|{entry_points}".encode())  # entry_digest
     return LedgerSum(entries, points, digests)

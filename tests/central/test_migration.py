@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
+import zlib
 from pathlib import Path
 
 from central.demo import load_demo_catalog
@@ -11,6 +13,7 @@ from central.storage import reports
 from central.storage.base import TillIdentity
 from central.storage.schema import MIGRATIONS
 from central.storage.sqlite import SqliteStorage
+from kassa.replication.checksum import LedgerSum
 from kassa.sync.v1 import sync_pb2
 from tests.central.builders import return_event, sale_event
 
@@ -166,5 +169,33 @@ def test_each_till_gets_the_count_of_its_resent_events(tmp_path: Path) -> None:
     try:
         listed = {row.till_id: row.repeats for row in reports.tills(storage.db.conn)}
         assert listed == {"A1": 3, "B1": 0}
+    finally:
+        storage.close()
+
+
+def test_the_running_checksum_is_recounted_with_crc32_digests(tmp_path: Path) -> None:
+    """Migration 11 (feed format 3): the running ledger checksum kept with SHA-256 digests
+    is recounted from the ledger with CRC-32 ones, which tills of format 3 compute."""
+    path = tmp_path / "central.db"
+    conn = sqlite3.connect(path)
+    for _, script in MIGRATIONS[:10]:
+        conn.executescript(script)
+    conn.executemany(
+        "INSERT INTO ledger_entries (id, customer_id, points, receipt_id, store_id, created_at,"
+        " reason) VALUES (?, ?, ?, 'r-1', 'kyiv-1', 'then', 'earn')",
+        [("l-1", "c-1", 70), ("l-2", "c-2", -20)])
+    sha_digests = sum(int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
+                      for text in ("l-1|c-1|70", "l-2|c-2|-20"))
+    conn.execute("UPDATE feed_state SET entries = 2, points = 50, digest_sum = ?",
+                 (sha_digests,))
+    conn.execute("PRAGMA user_version = 10")
+    conn.commit()
+    conn.close()
+
+    storage = SqliteStorage(path)
+    try:
+        crc_digests = zlib.crc32(b"l-1|c-1|70") + zlib.crc32(b"l-2|c-2|-20")
+        assert crc_digests != sha_digests
+        assert storage.feed_position().checksum == LedgerSum(2, 50, crc_digests)
     finally:
         storage.close()

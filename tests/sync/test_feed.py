@@ -48,14 +48,15 @@ def test_the_feed_ends_caught_up_with_the_checksum_the_till_holds(
 
 
 def test_a_till_that_predates_the_feed_format_is_refused(chain: Chain) -> None:
-    """Such a till would skip receipt_facts, the kind it does not know, and lose them."""
+    """A till of format 2 would count its ledger checksum with SHA-256 digests and never
+    match central's (format 1 would even skip receipt_facts, a kind it does not know)."""
     channel = grpc.insecure_channel(chain.central.address)
     subscribe = channel.unary_stream(
         "/kassa.sync.v1.SyncService/Subscribe",
         request_serializer=sync_pb2.SubscribeRequest.SerializeToString,
         response_deserializer=sync_pb2.ChangeBatch.FromString,
     )
-    old = sync_pb2.SubscribeRequest(feed_format=sync_pb2.FEED_FORMAT_SEPARATE_FACTS)
+    old = sync_pb2.SubscribeRequest(feed_format=sync_pb2.FEED_FORMAT_RECEIPT_FACTS)
     try:
         with pytest.raises(grpc.RpcError) as refused:
             list(subscribe(old, timeout=5,
@@ -64,8 +65,8 @@ def test_a_till_that_predates_the_feed_format_is_refused(chain: Chain) -> None:
         channel.close()
     assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert refused.value.details() == (
-        "the till applies feed format 1, central writes format 2: update the till's software")
-    assert "feed format 1 refused" in chain.central.log_path.read_text()
+        "the till applies feed format 2, central writes format 3: update the till's software")
+    assert "feed format 2 refused" in chain.central.log_path.read_text()
 
 
 def test_a_cursor_central_no_longer_serves_rebootstraps_keeping_unsent_events(

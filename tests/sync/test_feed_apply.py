@@ -13,6 +13,7 @@ import pytest
 
 from edge.storage import changes, customers, receipts_elsewhere
 from edge.storage.database import Database
+from edge.storage.migrations import MIGRATIONS
 from kassa.sync.v1 import sync_pb2
 
 CUSTOMERS = ("c-0", "c-1", "c-2")
@@ -176,7 +177,7 @@ def test_a_till_from_before_receipt_facts_keeps_its_ledger(tmp_path: Path) -> No
     till.close()
     till = Database(path)
     try:
-        assert till.schema_version() == 5
+        assert till.schema_version() == len(MIGRATIONS)
         assert _seen(till) == before
         changes.apply_changes(till, _together([_facts(2, spend=False)], after=2))
         assert customers.balance(till, "c-2") == 102
@@ -200,3 +201,23 @@ def test_a_change_of_a_kind_the_till_does_not_know_is_skipped(
     assert _seen(till) == _seen(reference)
     assert "change 2 carries no entity this till knows; skipped" in caplog.text
     _checksum_holds(till)
+
+
+def test_a_till_recounts_its_running_checksum_with_crc32_digests(tmp_path: Path) -> None:
+    """Migration 6 (feed format 3): the running sum kept with SHA-256 digests goes, and
+    the first reader counts it again from the rows, with central's CRC-32 digests."""
+    path = tmp_path / "old.db"
+    till = Database(path)
+    changes.apply_changes(till, _together([_facts(1, spend=False), _facts(2)]))
+    held = changes.ledger_checksum(till)
+    with till.write() as db:
+        db.conn.execute("UPDATE sync_state SET value = '3 201 9999' WHERE key = 'ledger_sum'")
+        db.conn.execute("PRAGMA user_version = 5")
+    till.close()
+    till = Database(path)
+    try:
+        assert till.scalar("SELECT value FROM sync_state WHERE key = 'ledger_sum'") is None
+        assert changes.ledger_checksum(till) == held
+        _checksum_holds(till)
+    finally:
+        till.close()

@@ -39,6 +39,10 @@ class _FeedFormatEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_FeedFormat
     """Every kind up to customer_merged: a sale fed as its ledger entries and its purchase."""
     FEED_FORMAT_RECEIPT_FACTS: _FeedFormat.ValueType  # 2
     """A sale or a return of a customer fed as one receipt_facts change."""
+    FEED_FORMAT_CRC32_DIGESTS: _FeedFormat.ValueType  # 3
+    """The same changes; the ledger checksum's digests are CRC-32 (LedgerChecksum), not
+    SHA-256: a till of format 2 would count another sum and never match.
+    """
 
 class FeedFormat(_FeedFormat, metaclass=_FeedFormatEnumTypeWrapper):
     """What the kinds of Change a feed carries have been."""
@@ -48,6 +52,10 @@ FEED_FORMAT_SEPARATE_FACTS: FeedFormat.ValueType  # 1
 """Every kind up to customer_merged: a sale fed as its ledger entries and its purchase."""
 FEED_FORMAT_RECEIPT_FACTS: FeedFormat.ValueType  # 2
 """A sale or a return of a customer fed as one receipt_facts change."""
+FEED_FORMAT_CRC32_DIGESTS: FeedFormat.ValueType  # 3
+"""The same changes; the ledger checksum's digests are CRC-32 (LedgerChecksum), not
+SHA-256: a till of format 2 would count another sum and never match.
+"""
 Global___FeedFormat: _TypeAlias = FeedFormat  # noqa: Y015
 
 @_typing.final
@@ -899,9 +907,9 @@ Global___ChangeBatch: _TypeAlias = ChangeBatch  # noqa: Y015
 
 @_typing.final
 class LedgerChecksum(_message.Message):
-    """Ledger entries held, their points, and the sum of their digests: the first 4
-    bytes of SHA-256("<id>|<customer_id>|<points>") read as an unsigned big-endian
-    integer. Order does not matter, so a till computes it from its own rows.
+    """Ledger entries held, their points, and the sum of their digests: the CRC-32 of
+    "<id>|<customer_id>|<points>" (UTF-8; zlib's, an unsigned 32-bit integer; feed format
+    3 onwards). Order does not matter, so a till computes it from its own rows.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
