@@ -2,12 +2,12 @@
 
 Run from the repository root: ``.venv/bin/python bench/bench_feed_catchup.py``
 (defaults: 20,000 sales over 1,000 carded customers, 3 rounds). A central process on
-127.0.0.1 holds the sales (each a ledger entry and a purchase, fed as one receipt_facts
-change; two changes before feed format 2); --tills tills (default 1) that synced before
-them catch up one after another with ``sync_once``, as in a converge where every till
-reads the same changes. Prints, per round and as median and spread, the wall time of all
-the catch-ups and the CPU each side spent a sale: central's from /proc (per sale served),
-the tills' from getrusage.
+127.0.0.1 holds the sales (each a ledger entry and a purchase, fed as one receipt_row
+change; one receipt_facts change before feed format 4, two before format 2); --tills
+tills (default 1) that synced before them catch up one after another with
+``sync_once``, as in a converge where every till reads the same changes. Prints, per
+round and as median and spread, the wall time of all the catch-ups and the CPU each side
+spent a sale: central's from /proc (per sale served), the tills' from getrusage.
 """
 
 from __future__ import annotations

@@ -39,9 +39,10 @@ CHANGE_TYPES: dict[str, type[Message]] = {
     "customer_purchase": sync_pb2.CustomerPurchase,
     "customer_merged": sync_pb2.CustomerMerged,
     "receipt_facts": sync_pb2.ReceiptFacts,
+    "receipt_row": sync_pb2.ReceiptRow,
 }
 # The feed format this central writes (sync.proto, FeedFormat); a till below it is refused.
-FEED_FORMAT = sync_pb2.FEED_FORMAT_CRC32_DIGESTS
+FEED_FORMAT = sync_pb2.FEED_FORMAT_RECEIPT_ROWS
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,9 @@ class FeedBuffer:
             parts.append(length_delimited(FACTS_PURCHASE_TAG,
                                            purchase.SerializeToString(deterministic=True)))
         if parts:
-            self.changes.append(("receipt_facts", receipt_id, b"".join(parts)))
+            self.changes.append(facts_change(
+                receipt_id, entries, None if purchase is None else purchase.customer_id,
+                b"".join(parts)))
             self.ledger.extend(entries)
 
     def mark(self) -> tuple[int, int]:
@@ -116,6 +119,23 @@ class FeedBuffer:
         self.changes.clear()
         self.ledger.clear()
         return head
+
+
+def facts_change(
+    receipt_id: str, entries: Sequence[sync_pb2.LedgerEntry], purchase_customer: str | None,
+    facts: bytes,
+) -> tuple[str, str, bytes]:
+    """The feed change of a receipt's ``facts`` (a ReceiptFacts serialized): a receipt_row
+    when a till holds it as one row as it is (one entry, of this receipt, not a spend, of
+    the purchase's customer), else receipt_facts."""
+    if len(entries) == 1:
+        entry = entries[0]
+        if (entry.reason != "spend" and entry.receipt_id == receipt_id
+                and purchase_customer in (None, entry.customer_id)):
+            row = sync_pb2.ReceiptRow(receipt_id=receipt_id, customer_id=entry.customer_id,
+                                      points=entry.points, entry_id=entry.id, facts=facts)
+            return "receipt_row", receipt_id, row.SerializeToString(deterministic=True)
+    return "receipt_facts", receipt_id, facts
 
 
 # Changes are served as the bytes of ChangeBatch.changes, framed around the payloads as

@@ -35,9 +35,9 @@ BOOTSTRAP_CURSOR_KEY = "bootstrap_cursor"
 BOOTSTRAP_DONE_KEY = "bootstrap_done"
 BOOTSTRAP_TOTAL_KEY = "bootstrap_total"
 SYNCED_KEY = "last_synced"
-# The feed format this till applies (sync.proto, FeedFormat): receipt_facts included,
-# CRC-32 digests in the ledger checksum.
-FEED_FORMAT = sync_pb2.FEED_FORMAT_CRC32_DIGESTS
+# The feed format this till applies (sync.proto, FeedFormat): receipt_facts and
+# receipt_row included, CRC-32 digests in the ledger checksum.
+FEED_FORMAT = sync_pb2.FEED_FORMAT_RECEIPT_ROWS
 DEFERRED_INDEX_KEY = "deferred_index:"  # + index name: its CREATE statement
 # Tables a bootstrap that finds them empty (a new till) loads without their secondary
 # indexes, built once at its end: one sort instead of a million scattered inserts.
@@ -469,6 +469,19 @@ def _apply_receipt_facts(
     conn.executemany(PURCHASE_SQL, _outside_facts(conn, purchases, 0, 1))
 
 
+def _apply_receipt_rows(conn: sqlite3.Connection, rows: Sequence[sync_pb2.ReceiptRow]) -> None:
+    """Hold receipts central sent as rows: another till's as a ``receipt_facts`` row as it
+    came, its facts not decoded; this till's own coming back (its entry held as a row
+    already) as its facts (``_apply_receipt_facts``)."""
+    placed = [((r.receipt_id, r.customer_id, r.points, r.facts), r.entry_id) for r in rows]
+    own = {i for i, _, _ in outbox.held_rows(conn, [entry_id for _, entry_id in placed])}
+    if own:
+        _apply_receipt_facts(conn, [sync_pb2.ReceiptFacts.FromString(row[3])
+                                    for row, entry_id in placed if entry_id in own])
+    _hold_receipt_rows(conn, [(row, [(entry_id, row[1], row[2])])
+                              for row, entry_id in placed if entry_id not in own])
+
+
 def _hold_receipt_rows(
     conn: sqlite3.Connection, placed: list[tuple[receipt_facts.Row, list[LedgerRow]]]
 ) -> None:
@@ -572,7 +585,7 @@ def _apply_merges(conn: sqlite3.Connection, merges: Sequence[sync_pb2.CustomerMe
 # only their own): a deleted customer drops its terms; a receipt's facts are ledger
 # entries and a purchase.
 _GROUPS = {"customer_terms": "customer", "ledger_entry": "facts", "customer_purchase": "facts",
-           "receipt_facts": "facts"}
+           "receipt_facts": "facts", "receipt_row": "facts"}
 _MERGED = "customer_merged"
 
 # Each kind's entities, a run of them in feed order, in one go.
@@ -589,6 +602,7 @@ _APPLIERS: dict[str, Callable[[sqlite3.Connection, list[Any]], None]] = {
     "customer_terms": _apply_terms,
     "customer_purchase": _apply_purchases,
     "receipt_facts": _apply_receipt_facts,
+    "receipt_row": _apply_receipt_rows,
 }
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -9,7 +9,9 @@ that customer comes to the till.
 
 What goes here (changes.py decides): a receipt's facts with ledger entries, none of
 them held as a row already (this till's own come back as rows) and none a spend (the
-store's offline budget sums spends by store and time, so those stay rows). The row's
+store's offline budget sums spends by store and time, so those stay rows). Central sends
+most such receipts as a ReceiptRow, the row ready made (feed format 4); ``row_of`` makes
+it from a ReceiptFacts. The row's
 ``customer_id`` is central's customer: a merge re-points the row, and readers give the
 decoded entries and purchase that customer.
 """

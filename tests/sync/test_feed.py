@@ -42,21 +42,22 @@ def test_the_feed_ends_caught_up_with_the_checksum_the_till_holds(
     sync_once(till_b.database, till_b.client)  # raises ChecksumMismatch if they differ
     assert changes.ledger_checksum(till_b.database) == central_checksum(chain)
     assert customers.balance(till_b.database, CUSTOMER) == 3 * 1257
-    # A sale of a customer is one change holding its ledger entries and its purchase.
+    # A sale of a customer is one change holding its ledger entries and its purchase:
+    # these earn points and spend none, so each is a row as the till holds it.
     kinds = {c.WhichOneof("entity") for b in batches for c in b.changes}
-    assert "receipt_facts" in kinds and not kinds & {"ledger_entry", "customer_purchase"}
+    assert "receipt_row" in kinds and not kinds & {"ledger_entry", "customer_purchase"}
 
 
 def test_a_till_that_predates_the_feed_format_is_refused(chain: Chain) -> None:
-    """A till of format 2 would count its ledger checksum with SHA-256 digests and never
-    match central's (format 1 would even skip receipt_facts, a kind it does not know)."""
+    """A till of format 3 would skip receipt_row, a kind it does not know, and lose those
+    facts (one of format 2 would also count SHA-256 digests and never match)."""
     channel = grpc.insecure_channel(chain.central.address)
     subscribe = channel.unary_stream(
         "/kassa.sync.v1.SyncService/Subscribe",
         request_serializer=sync_pb2.SubscribeRequest.SerializeToString,
         response_deserializer=sync_pb2.ChangeBatch.FromString,
     )
-    old = sync_pb2.SubscribeRequest(feed_format=sync_pb2.FEED_FORMAT_RECEIPT_FACTS)
+    old = sync_pb2.SubscribeRequest(feed_format=sync_pb2.FEED_FORMAT_CRC32_DIGESTS)
     try:
         with pytest.raises(grpc.RpcError) as refused:
             list(subscribe(old, timeout=5,
@@ -65,8 +66,8 @@ def test_a_till_that_predates_the_feed_format_is_refused(chain: Chain) -> None:
         channel.close()
     assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert refused.value.details() == (
-        "the till applies feed format 2, central writes format 3: update the till's software")
-    assert "feed format 2 refused" in chain.central.log_path.read_text()
+        "the till applies feed format 3, central writes format 4: update the till's software")
+    assert "feed format 3 refused" in chain.central.log_path.read_text()
 
 
 def test_a_cursor_central_no_longer_serves_rebootstraps_keeping_unsent_events(

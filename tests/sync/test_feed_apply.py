@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from central.storage.feed import CHANGE_TYPES, facts_change
 from edge.storage import changes, customers, receipts_elsewhere
 from edge.storage.database import Database
 from edge.storage.migrations import MIGRATIONS
@@ -57,6 +58,17 @@ def _apart(facts: list[sync_pb2.ReceiptFacts], after: int = 0) -> list[sync_pb2.
     return _numbered(separate, after)
 
 
+def _as_fed(facts: list[sync_pb2.ReceiptFacts], after: int = 0) -> list[sync_pb2.Change]:
+    """The changes central feeds for ``facts`` (feed format 4): a receipt_row for a
+    receipt of one entry, not a spend, receipt_facts otherwise."""
+    fed = []
+    for f in facts:
+        kind, _, payload = facts_change(f.purchase.id, list(f.ledger_entries),
+                                        f.purchase.customer_id, f.SerializeToString())
+        fed.append(sync_pb2.Change(**{kind: CHANGE_TYPES[kind].FromString(payload)}))
+    return _numbered(fed, after)
+
+
 def _seen(database: Database) -> dict[str, object]:
     """Everything a till reads of its customers' points and purchases."""
     seen: dict[str, object] = {"held": sorted(customers.held_entries(database))}
@@ -93,6 +105,54 @@ def test_receipt_facts_hold_what_separate_changes_held(
     assert len(customers.held_entries(together)) == 12
     _checksum_holds(together)
     assert changes.ledger_checksum(together) == changes.ledger_checksum(apart)
+
+
+def test_receipt_rows_hold_what_receipt_facts_held(tills: tuple[Database, Database]) -> None:
+    """Receipts of one entry come as rows, the others as facts: the till holds the same
+    as from facts alone, the rows' facts as central sent them."""
+    rows, reference = tills
+    facts = [_facts(n, spend=n % 3 == 0) for n in range(1, 9)]
+    fed = _as_fed(facts)
+    assert [c.WhichOneof("entity") for c in fed].count("receipt_row") == 6
+    changes.apply_changes(rows, fed)
+    changes.apply_changes(reference, _together(facts))
+    assert _seen(rows) == _seen(reference)
+    assert rows.db.conn.execute("SELECT facts FROM receipt_facts ORDER BY receipt_id").fetchall(
+        ) == [(c.receipt_row.facts,) for c in sorted(
+            (c for c in fed if c.HasField("receipt_row")), key=lambda c: c.receipt_row.receipt_id)]
+    _checksum_holds(rows)
+    assert changes.ledger_checksum(rows) == changes.ledger_checksum(reference)
+
+
+def test_rows_sent_again_count_once(tills: tuple[Database, Database]) -> None:
+    """A receipt as a row twice, then as facts, then one by one: held once, in its row."""
+    till, reference = tills
+    facts = [_facts(n, spend=False) for n in range(1, 4)]
+    changes.apply_changes(till, _as_fed(facts + facts[:1]))
+    changes.apply_changes(till, _together(facts, after=4))
+    changes.apply_changes(till, _apart(facts, after=7))
+    changes.apply_changes(reference, _together(facts))
+    assert _seen(till) == _seen(reference)
+    assert till.scalar("SELECT COUNT(*) FROM receipt_facts") == 3
+    assert till.scalar("SELECT COUNT(*) FROM ledger_entries") == 0
+    _checksum_holds(till)
+
+
+def test_a_row_of_a_receipt_whose_entry_is_held_stays_rows(
+    tills: tuple[Database, Database]
+) -> None:
+    """A till's own receipt coming back as a row (its entry held as a row since the sale,
+    here as a snapshot would leave it) is applied as its facts: no ``receipt_facts`` row,
+    counted once."""
+    till, reference = tills
+    facts = [_facts(n, spend=False) for n in range(1, 4)]
+    changes.apply_changes(till, _apart(facts[:2]))
+    changes.apply_changes(till, _as_fed(facts, after=4))
+    changes.apply_changes(reference, _together(facts))
+    assert _seen(till) == _seen(reference)
+    assert till.db.conn.execute("SELECT receipt_id FROM receipt_facts").fetchall() == [("r-3",)]
+    assert till.scalar("SELECT COUNT(*) FROM ledger_entries") == 2
+    _checksum_holds(till)
 
 
 def test_a_receipt_without_spends_is_one_row(tills: tuple[Database, Database]) -> None:

@@ -67,9 +67,34 @@ def test_a_sale_keeps_its_pricing_split_and_feeds_a_purchase(
     assert list(change.receipt_facts.ledger_entries) == list(sale.ledger_entries)
 
 
+@pytest.mark.parametrize("path", ["bulk", "event by event"])
+def test_a_sale_with_one_ledger_entry_feeds_a_receipt_row(
+    path: str, chain: Chain, client: SyncClient
+) -> None:
+    """Feed format 4: a sale whose one entry is its points earned is fed as a receipt_row,
+    its facts as they are with what a till's row needs beside them; a sale that also
+    spends points stays receipt_facts."""
+    earning, spending = sale_event(), sale_event()
+    sale = earning.sale_closed
+    del sale.ledger_entries[0]  # the spend: points earned only
+    spending.sale_closed.number = "A1-000002"
+    batch = [earning, spending] if path == "bulk" else [earning, spending, cash_movement()]
+    assert not push(client, *batch).rejected
+    (change,) = feed(client, "receipt_row")
+    row, (earned,) = change.receipt_row, sale.ledger_entries
+    assert (row.receipt_id, row.customer_id, row.points, row.entry_id) == (
+        sale.receipt_id, CUSTOMER, 530, earned.id)
+    facts = sync_pb2.ReceiptFacts.FromString(row.facts)
+    assert list(facts.ledger_entries) == [earned]
+    assert (facts.purchase.id, facts.purchase.customer_id, facts.purchase.amount) == (
+        sale.receipt_id, CUSTOMER, 11606)
+    assert [c.receipt_facts.purchase.id for c in feed(client, "receipt_facts")] == [
+        spending.sale_closed.receipt_id]
+
+
 def test_an_anonymous_sale_feeds_no_purchase(chain: Chain, client: SyncClient) -> None:
     assert not push(client, sale_event(customer_id="")).rejected
-    assert feed(client, "receipt_facts") == []
+    assert feed(client, "receipt_facts") == feed(client, "receipt_row") == []
     assert central_query(chain, "SELECT COUNT(*) FROM customer_purchases") == [(0,)]
 
 

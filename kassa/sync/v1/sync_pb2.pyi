@@ -43,6 +43,10 @@ class _FeedFormatEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_FeedFormat
     """The same changes; the ledger checksum's digests are CRC-32 (LedgerChecksum), not
     SHA-256: a till of format 2 would count another sum and never match.
     """
+    FEED_FORMAT_RECEIPT_ROWS: _FeedFormat.ValueType  # 4
+    """A receipt of one ledger entry fed as a receipt_row change, which a till of format 3
+    would skip as a kind it does not know.
+    """
 
 class FeedFormat(_FeedFormat, metaclass=_FeedFormatEnumTypeWrapper):
     """What the kinds of Change a feed carries have been."""
@@ -55,6 +59,10 @@ FEED_FORMAT_RECEIPT_FACTS: FeedFormat.ValueType  # 2
 FEED_FORMAT_CRC32_DIGESTS: FeedFormat.ValueType  # 3
 """The same changes; the ledger checksum's digests are CRC-32 (LedgerChecksum), not
 SHA-256: a till of format 2 would count another sum and never match.
+"""
+FEED_FORMAT_RECEIPT_ROWS: FeedFormat.ValueType  # 4
+"""A receipt of one ledger entry fed as a receipt_row change, which a till of format 3
+would skip as a kind it does not know.
 """
 Global___FeedFormat: _TypeAlias = FeedFormat  # noqa: Y015
 
@@ -1068,6 +1076,7 @@ class Change(_message.Message):
     CUSTOMER_PURCHASE_FIELD_NUMBER: _builtins.int
     CUSTOMER_MERGED_FIELD_NUMBER: _builtins.int
     RECEIPT_FACTS_FIELD_NUMBER: _builtins.int
+    RECEIPT_ROW_FIELD_NUMBER: _builtins.int
     seq: _builtins.int
     @_builtins.property
     def product(self) -> Global___Product: ...
@@ -1093,6 +1102,8 @@ class Change(_message.Message):
     def customer_merged(self) -> Global___CustomerMerged: ...
     @_builtins.property
     def receipt_facts(self) -> Global___ReceiptFacts: ...
+    @_builtins.property
+    def receipt_row(self) -> Global___ReceiptRow: ...
     def __init__(
         self,
         *,
@@ -1109,12 +1120,13 @@ class Change(_message.Message):
         customer_purchase: Global___CustomerPurchase | None = ...,
         customer_merged: Global___CustomerMerged | None = ...,
         receipt_facts: Global___ReceiptFacts | None = ...,
+        receipt_row: Global___ReceiptRow | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "customer_merged", b"customer_merged", "customer_purchase", b"customer_purchase", "customer_terms", b"customer_terms", "entity", b"entity", "ledger_entry", b"ledger_entry", "pricing_programs", b"pricing_programs", "product", b"product", "receipt_facts", b"receipt_facts", "store", b"store"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "customer_merged", b"customer_merged", "customer_purchase", b"customer_purchase", "customer_terms", b"customer_terms", "entity", b"entity", "ledger_entry", b"ledger_entry", "pricing_programs", b"pricing_programs", "product", b"product", "receipt_facts", b"receipt_facts", "receipt_row", b"receipt_row", "store", b"store"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "customer_merged", b"customer_merged", "customer_purchase", b"customer_purchase", "customer_terms", b"customer_terms", "entity", b"entity", "ledger_entry", b"ledger_entry", "pricing_programs", b"pricing_programs", "product", b"product", "receipt_facts", b"receipt_facts", "seq", b"seq", "store", b"store"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["card", b"card", "cashier", b"cashier", "category", b"category", "customer", b"customer", "customer_merged", b"customer_merged", "customer_purchase", b"customer_purchase", "customer_terms", b"customer_terms", "entity", b"entity", "ledger_entry", b"ledger_entry", "pricing_programs", b"pricing_programs", "product", b"product", "receipt_facts", b"receipt_facts", "receipt_row", b"receipt_row", "seq", b"seq", "store", b"store"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_entity: _TypeAlias = _typing.Literal["product", "customer", "card", "ledger_entry", "store", "cashier", "category", "pricing_programs", "customer_terms", "customer_purchase", "customer_merged", "receipt_facts"]  # noqa: Y015
+    _WhichOneofReturnType_entity: _TypeAlias = _typing.Literal["product", "customer", "card", "ledger_entry", "store", "cashier", "category", "pricing_programs", "customer_terms", "customer_purchase", "customer_merged", "receipt_facts", "receipt_row"]  # noqa: Y015
     _WhichOneofArgType_entity: _TypeAlias = _typing.Literal["entity", b"entity"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_entity) -> _WhichOneofReturnType_entity | None: ...
 
@@ -1231,8 +1243,9 @@ Global___CustomerPurchase: _TypeAlias = CustomerPurchase  # noqa: Y015
 class ReceiptFacts(_message.Message):
     """What one sale or return did to its customer, held together: its ledger entries
     (points earned, spent, restored or annulled) and its purchase fact. The feed
-    carries one for every sale or return of a customer (FEED_FORMAT_RECEIPT_FACTS);
-    snapshot pages and merges carry entries and purchases one by one.
+    carries one for every sale or return of a customer (FEED_FORMAT_RECEIPT_FACTS),
+    wrapped in a ReceiptRow when it has one entry (FEED_FORMAT_RECEIPT_ROWS); snapshot
+    pages and merges carry entries and purchases one by one.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -1256,6 +1269,48 @@ class ReceiptFacts(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ReceiptFacts: _TypeAlias = ReceiptFacts  # noqa: Y015
+
+@_typing.final
+class ReceiptRow(_message.Message):
+    """A receipt's facts as a till holds another till's receipt: one row, the facts kept as
+    they came. The feed sends one instead of receipt_facts when the receipt has exactly
+    one ledger entry, of this receipt, not a spend, of the purchase's customer (most
+    sales with a card; FEED_FORMAT_RECEIPT_ROWS). The fields repeat what `facts` holds,
+    so that a till stores the row without decoding the facts: decoding them and encoding
+    them again was most of what a catch-up spent per change outside SQLite.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RECEIPT_ID_FIELD_NUMBER: _builtins.int
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    POINTS_FIELD_NUMBER: _builtins.int
+    ENTRY_ID_FIELD_NUMBER: _builtins.int
+    FACTS_FIELD_NUMBER: _builtins.int
+    receipt_id: _builtins.str
+    customer_id: _builtins.str
+    """The entry's and the purchase's customer."""
+    points: _builtins.int
+    """The entry's points and id."""
+    entry_id: _builtins.str
+    facts: _builtins.bytes
+    """A ReceiptFacts, serialized."""
+    def __init__(
+        self,
+        *,
+        receipt_id: _builtins.str = ...,
+        customer_id: _builtins.str = ...,
+        points: _builtins.int = ...,
+        entry_id: _builtins.str = ...,
+        facts: _builtins.bytes = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_id", b"customer_id", "entry_id", b"entry_id", "facts", b"facts", "points", b"points", "receipt_id", b"receipt_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReceiptRow: _TypeAlias = ReceiptRow  # noqa: Y015
 
 @_typing.final
 class Cashier(_message.Message):
