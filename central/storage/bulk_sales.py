@@ -18,13 +18,7 @@ from central.storage import events, pricing
 from central.storage.base import TillIdentity
 from central.storage.bulk import insert_flat
 from central.storage.events import EventRejected
-from central.storage.feed import (
-    FACTS_ENTRY_TAG,
-    FACTS_PURCHASE_TAG,
-    FeedBuffer,
-    facts_change,
-    length_delimited,
-)
+from central.storage.feed import FACTS_ENTRY_TAG, FACTS_PURCHASE_TAG, FeedBuffer, length_delimited
 from central.storage.times import ts
 from kassa.replication.content import content_hash
 from kassa.replication.hlc import ZERO, Stamp, receive_all
@@ -99,7 +93,7 @@ def check_sales(
             parts.append(length_delimited(
                 FACTS_PURCHASE_TAG, purchase.SerializeToString(deterministic=True)))
         if parts:
-            add_change(facts_change(receipt_id, entries, customer_id or None, b"".join(parts)))
+            add_change(("receipt_facts", receipt_id, b"".join(parts)))
             add_entries(entries)
     feed.ledger += out.entries
     out.clock = receive_all(clock, stamps, now_ms)

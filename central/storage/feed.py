@@ -87,9 +87,7 @@ class FeedBuffer:
             parts.append(length_delimited(FACTS_PURCHASE_TAG,
                                            purchase.SerializeToString(deterministic=True)))
         if parts:
-            self.changes.append(facts_change(
-                receipt_id, entries, None if purchase is None else purchase.customer_id,
-                b"".join(parts)))
+            self.changes.append(("receipt_facts", receipt_id, b"".join(parts)))
             self.ledger.extend(entries)
 
     def mark(self) -> tuple[int, int]:
@@ -121,21 +119,24 @@ class FeedBuffer:
         return head
 
 
-def facts_change(
-    receipt_id: str, entries: Sequence[sync_pb2.LedgerEntry], purchase_customer: str | None,
-    facts: bytes,
-) -> tuple[str, str, bytes]:
-    """The feed change of a receipt's ``facts`` (a ReceiptFacts serialized): a receipt_row
-    when a till holds it as one row as it is (one entry, of this receipt, not a spend, of
-    the purchase's customer), else receipt_facts."""
-    if len(entries) == 1:
-        entry = entries[0]
-        if (entry.reason != "spend" and entry.receipt_id == receipt_id
-                and purchase_customer in (None, entry.customer_id)):
-            row = sync_pb2.ReceiptRow(receipt_id=receipt_id, customer_id=entry.customer_id,
-                                      points=entry.points, entry_id=entry.id, facts=facts)
-            return "receipt_row", receipt_id, row.SerializeToString(deterministic=True)
-    return "receipt_facts", receipt_id, facts
+def served(kind: str, payload: bytes) -> tuple[str, bytes]:
+    """A stored change as the feed serves it (format 4): a receipt's facts a till holds
+    as one row, as they are (one ledger entry, not a spend, of the purchase's customer),
+    go as a receipt_row; the rest as stored. The feed table keeps receipt_facts, so a
+    push pays nothing for it; each change is framed once for every subscriber (the
+    WireCache's blocks)."""
+    if kind != "receipt_facts":
+        return kind, payload
+    facts = sync_pb2.ReceiptFacts.FromString(payload)
+    if len(facts.ledger_entries) != 1:
+        return kind, payload
+    entry = facts.ledger_entries[0]
+    if entry.reason == "spend" or (
+            facts.HasField("purchase") and facts.purchase.customer_id != entry.customer_id):
+        return kind, payload
+    row = sync_pb2.ReceiptRow(receipt_id=entry.receipt_id, customer_id=entry.customer_id,
+                              points=entry.points, entry_id=entry.id, facts=payload)
+    return "receipt_row", row.SerializeToString(deterministic=True)
 
 
 # Changes are served as the bytes of ChangeBatch.changes, framed around the payloads as
@@ -168,7 +169,9 @@ _CHANGE_TAG = _varint(_BATCH_CHANGES << 3 | 2)
 
 
 def wire_change(seq: int, kind: str, payload: bytes) -> bytes:
-    """One ``Change`` as it is framed inside a ChangeBatch (field 1, length-delimited)."""
+    """One stored change as it is framed inside a ChangeBatch (field 1, length-delimited),
+    in the form it is served (``served``)."""
+    kind, payload = served(kind, payload)
     body = b"".join((_SEQ_TAG, _varint(seq), _ENTITY_TAGS[kind], _varint(len(payload)),
                      payload))
     return length_delimited(_CHANGE_TAG, body)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from central.storage.feed import CHANGE_TYPES, facts_change
+from central.storage.feed import CHANGE_TYPES, served
 from edge.storage import changes, customers, receipts_elsewhere
 from edge.storage.database import Database
 from edge.storage.migrations import MIGRATIONS
@@ -63,8 +63,7 @@ def _as_fed(facts: list[sync_pb2.ReceiptFacts], after: int = 0) -> list[sync_pb2
     receipt of one entry, not a spend, receipt_facts otherwise."""
     fed = []
     for f in facts:
-        kind, _, payload = facts_change(f.purchase.id, list(f.ledger_entries),
-                                        f.purchase.customer_id, f.SerializeToString())
+        kind, payload = served("receipt_facts", f.SerializeToString())
         fed.append(sync_pb2.Change(**{kind: CHANGE_TYPES[kind].FromString(payload)}))
     return _numbered(fed, after)
 
