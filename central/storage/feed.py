@@ -121,8 +121,9 @@ class FeedBuffer:
 
 def served(kind: str, payload: bytes) -> tuple[str, bytes]:
     """A stored change as the feed serves it (format 4): a receipt's facts a till holds
-    as one row, as they are (one ledger entry, not a spend, of the purchase's customer),
-    go as a receipt_row; the rest as stored. The feed table keeps receipt_facts, so a
+    as one row, as they are (one ledger entry, not a spend, of the purchase's customer:
+    the rule of the till's ``receipt_facts.row_of``), go as a receipt_row; the rest as
+    stored. The feed table keeps receipt_facts, so a
     push pays nothing for it; each change is framed once for every subscriber (the
     WireCache's blocks)."""
     if kind != "receipt_facts":

@@ -10,10 +10,10 @@ that customer comes to the till.
 What goes here (changes.py decides): a receipt's facts with ledger entries, none of
 them held as a row already (this till's own come back as rows) and none a spend (the
 store's offline budget sums spends by store and time, so those stay rows). Central sends
-most such receipts as a ReceiptRow, the row ready made (feed format 4); ``row_of`` makes
-it from a ReceiptFacts. The row's
-``customer_id`` is central's customer: a merge re-points the row, and readers give the
-decoded entries and purchase that customer.
+most such receipts as a ReceiptRow, the row ready made (feed format 4; central's
+``feed.served`` applies ``row_of``'s rule for one entry); ``row_of`` makes it from a
+ReceiptFacts. The row's ``customer_id`` is central's customer: a merge re-points the row,
+and readers give the decoded entries and purchase that customer.
 """
 
 from __future__ import annotations

@@ -32,9 +32,8 @@ class LedgerSum:
 def ledger_sum(rows: Iterable[tuple[str, str, int]]) -> LedgerSum:
     """Checksum of (id, customer_id, points) rows."""
     entries = points = digests = 0
-    crc32 = zlib.crc32
     for entry_id, customer_id, entry_points in rows:
         entries += 1
         points += entry_points
-        digests += crc32(f"{entry_id}|{customer_id}|{entry_points}".encode())  # entry_digest
+        digests += entry_digest(entry_id, customer_id, entry_points)
     return LedgerSum(entries, points, digests)
