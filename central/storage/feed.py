@@ -24,6 +24,7 @@ from google.protobuf.message import Message
 from central.storage.bulk import insert_rows
 from kassa.replication.checksum import LedgerSum, entry_digest
 from kassa.replication.hlc import Stamp
+from kassa.replication.receipt_rows import sole_entry
 from kassa.sync.v1 import sync_pb2
 
 CHANGE_TYPES: dict[str, type[Message]] = {
@@ -121,19 +122,13 @@ class FeedBuffer:
 
 def served(kind: str, payload: bytes) -> tuple[str, bytes]:
     """A stored change as the feed serves it (format 4): a receipt's facts a till holds
-    as one row, as they are (one ledger entry, not a spend, of the purchase's customer:
-    the rule of the till's ``receipt_facts.row_of``), go as a receipt_row; the rest as
-    stored. The feed table keeps receipt_facts, so a
-    push pays nothing for it; each change is framed once for every subscriber (the
-    WireCache's blocks)."""
+    as one row as they are (``receipt_rows.sole_entry``) go as a receipt_row; the rest as
+    stored. The feed table keeps receipt_facts, so a push pays nothing for it; each
+    change is framed once for every subscriber (the WireCache's blocks)."""
     if kind != "receipt_facts":
         return kind, payload
-    facts = sync_pb2.ReceiptFacts.FromString(payload)
-    if len(facts.ledger_entries) != 1:
-        return kind, payload
-    entry = facts.ledger_entries[0]
-    if entry.reason == "spend" or (
-            facts.HasField("purchase") and facts.purchase.customer_id != entry.customer_id):
+    entry = sole_entry(sync_pb2.ReceiptFacts.FromString(payload))
+    if entry is None:
         return kind, payload
     row = sync_pb2.ReceiptRow(receipt_id=entry.receipt_id, customer_id=entry.customer_id,
                               points=entry.points, entry_id=entry.id, facts=payload)

@@ -10,10 +10,11 @@ that customer comes to the till.
 What goes here (changes.py decides): a receipt's facts with ledger entries, none of
 them held as a row already (this till's own come back as rows) and none a spend (the
 store's offline budget sums spends by store and time, so those stay rows). Central sends
-most such receipts as a ReceiptRow, the row ready made (feed format 4; central's
-``feed.served`` applies ``row_of``'s rule for one entry); ``row_of`` makes it from a
-ReceiptFacts. The row's ``customer_id`` is central's customer: a merge re-points the row,
-and readers give the decoded entries and purchase that customer.
+most such receipts as a ReceiptRow, the row ready made (feed format 4, by the rule
+``row_of`` also applies to a receipt of one entry: ``kassa.replication.receipt_rows``);
+``row_of`` makes it from a ReceiptFacts. The row's ``customer_id`` is central's customer:
+a merge re-points the row, and readers give the decoded entries and purchase that
+customer.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from datetime import UTC
 from edge.storage.database import in_chunks
 from edge.storage.outbox import LedgerRow
 from kassa.domain.points import LedgerEntry
+from kassa.replication.receipt_rows import sole_entry
 from kassa.sync.v1 import sync_pb2
 
 INSERT_SQL = ("INSERT INTO receipt_facts (receipt_id, customer_id, points, facts)"
@@ -40,11 +42,10 @@ def row_of(facts: sync_pb2.ReceiptFacts) -> tuple[Row, list[LedgerRow]] | None:
     them exact)."""
     entries = facts.ledger_entries
     if len(entries) == 1:  # most receipts: a sale's points earned, nothing spent
-        entry = entries[0]
-        customer_id, points = entry.customer_id, entry.points
-        if entry.reason == "spend" or (
-                facts.HasField("purchase") and facts.purchase.customer_id != customer_id):
+        entry = sole_entry(facts)  # the rule central serves ReceiptRows by
+        if entry is None:
             return None
+        customer_id, points = entry.customer_id, entry.points
         return ((entry.receipt_id, customer_id, points, facts.SerializeToString()),
                 [(entry.id, customer_id, points)])
     if not entries:
