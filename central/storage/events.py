@@ -425,10 +425,11 @@ OVERDRAFT_SQL = (
 
 
 def balance_of(conn: sqlite3.Connection, customer_id: str) -> int:
-    return int(conn.execute(
-        "SELECT COALESCE(SUM(points), 0) FROM ledger_entries WHERE customer_id = ?",
-        (customer_id,),
-    ).fetchone()[0])
+    """A customer's points balance: the sum of their ledger entries (customer_balances)."""
+    row = conn.execute(
+        "SELECT points FROM customer_balances WHERE customer_id = ?", (customer_id,)
+    ).fetchone()
+    return 0 if row is None else int(row[0])
 
 
 def overdraft_row(

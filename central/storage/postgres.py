@@ -24,7 +24,13 @@ from psycopg.types.numeric import IntLoader
 
 from central.storage import feed
 from central.storage.events import fill_receipt_bodies
-from central.storage.schema import MIGRATIONS, RECOUNT_CHECKSUM, SQLITE_ONLY
+from central.storage.schema import (
+    MIGRATIONS,
+    POSTGRES_FORMS,
+    RECOUNT_CHECKSUM,
+    SQLITE_ONLY,
+    statements,
+)
 from central.storage.sqlite import SqliteStorage
 from kassa import collector
 from kassa.replication.hlc import Stamp
@@ -137,9 +143,8 @@ class PostgresStorage(SqliteStorage):
             for version, script in MIGRATIONS:
                 if version > current:
                     ddl = "" if version in SQLITE_ONLY else pg_schema(script)
-                    for statement in ddl.split(";"):
-                        if statement.strip():
-                            pg.execute(statement)
+                    for statement in statements(POSTGRES_FORMS.get(version, ddl)):
+                        pg.execute(statement)
                     if version == 5:
                         fill_receipt_bodies(self.db.conn)
                     if version in RECOUNT_CHECKSUM:

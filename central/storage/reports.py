@@ -49,8 +49,8 @@ def overdrafts(conn: sqlite3.Connection) -> list[OverdraftRow]:
     """Spends that took a balance below zero, oldest first, with the balance now."""
     rows = conn.execute(
         "SELECT o.customer_id, o.store_id, o.till_id, o.points, o.balance_after, "
-        "(SELECT COALESCE(SUM(points), 0) FROM ledger_entries l "
-        " WHERE l.customer_id = o.customer_id), o.recorded_at "
+        "COALESCE((SELECT b.points FROM customer_balances b "
+        " WHERE b.customer_id = o.customer_id), 0), o.recorded_at "
         "FROM overdrafts o ORDER BY o.recorded_at, o.ledger_entry_id"
     ).fetchall()
     return [OverdraftRow(*row) for row in rows]

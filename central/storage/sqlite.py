@@ -33,12 +33,13 @@ from central.storage.events import (
     EVENT_SQL,
     EventRejected,
     Tx,
+    balance_of,
     fill_receipt_bodies,
     pushed_stamp,
     upsert_card,
 )
 from central.storage.feed import FeedBuffer, FeedPosition
-from central.storage.schema import MIGRATIONS, RECOUNT_CHECKSUM
+from central.storage.schema import MIGRATIONS, RECOUNT_CHECKSUM, statements
 from kassa import collector
 from kassa.replication import hlc
 from kassa.replication.checksum import ledger_sum
@@ -122,9 +123,8 @@ class SqliteStorage:
         for version, script in MIGRATIONS:
             if version > current:
                 with self._write() as conn:
-                    for statement in script.split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
+                    for statement in statements(script):
+                        conn.execute(statement)
                     if version in RECOUNT_CHECKSUM:
                         self.recount_checksum(conn)
                     if version == 5:
@@ -438,11 +438,7 @@ class SqliteStorage:
 
     def balance(self, customer_id: str) -> int:
         """A customer's points balance: the sum of their ledger entries."""
-        row = self.db.conn.execute(
-            "SELECT COALESCE(SUM(points), 0) FROM ledger_entries WHERE customer_id = ?",
-            (customer_id,),
-        ).fetchone()
-        return int(row[0])
+        return balance_of(self.db.conn, customer_id)
 
     def receipt_count(self) -> int:
         return int(self.db.conn.execute("SELECT COUNT(*) FROM receipts").fetchone()[0])

@@ -199,3 +199,40 @@ def test_the_running_checksum_is_recounted_with_crc32_digests(tmp_path: Path) ->
         assert storage.feed_position().checksum == LedgerSum(2, 50, crc_digests)
     finally:
         storage.close()
+
+
+def test_balances_are_kept_per_customer_by_the_ledger_s_triggers(tmp_path: Path) -> None:
+    """Migration 12: balances come from customer_balances, filled from the ledger and kept
+    by triggers on every insert, move and delete of an entry; the ledger's index by
+    customer is gone."""
+    path = tmp_path / "central.db"
+    conn = sqlite3.connect(path)
+    for _, script in MIGRATIONS[:11]:
+        conn.executescript(script)
+    conn.executemany(
+        "INSERT INTO ledger_entries (id, customer_id, points, receipt_id, store_id, created_at,"
+        " reason) VALUES (?, ?, ?, 'r-1', 'kyiv-1', 'then', 'earn')",
+        [("l-1", "c-1", 70), ("l-2", "c-2", -20), ("l-3", "c-1", 5)])
+    conn.executemany("INSERT INTO customers (id, surname, first_name, patronymic, phone, "
+                     "email) VALUES (?, '', '', '', '', '')", [("c-1",), ("c-2",), ("c-3",)])
+    conn.execute("PRAGMA user_version = 11")
+    conn.commit()
+    conn.close()
+
+    storage = SqliteStorage(path)
+    try:
+        db = storage.db.conn
+        assert db.execute("SELECT name FROM sqlite_master WHERE name = "
+                          "'ledger_entries_customer'").fetchall() == []
+        assert (storage.balance("c-1"), storage.balance("c-2"), storage.balance("c-3")) == (
+            75, -20, 0)
+        with db:
+            db.execute("INSERT INTO ledger_entries (id, customer_id, points, receipt_id, "
+                       "store_id, created_at, reason) VALUES ('l-4', 'c-3', 9, 'r-2', "
+                       "'kyiv-1', 'now', 'earn')")
+            db.execute("UPDATE ledger_entries SET customer_id = 'c-2' WHERE id = 'l-1'")
+            db.execute("DELETE FROM ledger_entries WHERE id = 'l-3'")
+        assert dict(db.execute("SELECT customer_id, points FROM customer_balances")) == {
+            "c-1": 0, "c-2": 50, "c-3": 9}
+    finally:
+        storage.close()

@@ -218,6 +218,10 @@ def _verify(central: CentralProcess, runs: list[TillRun], report: Report) -> Non
         assert checksum.entries == report.ledger_entries
         assert checksum.points == storage.db.conn.execute(
             "SELECT COALESCE(SUM(points), 0) FROM ledger_entries").fetchone()[0]
+        kept = "SELECT customer_id, points FROM customer_balances WHERE points <> 0"
+        summed = ("SELECT customer_id, SUM(points) FROM ledger_entries GROUP BY customer_id"
+                  " HAVING SUM(points) <> 0")
+        assert dict(conn.execute(kept)) == dict(conn.execute(summed))
     finally:
         storage.close()
 
