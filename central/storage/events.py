@@ -185,11 +185,15 @@ def pushed_stamp(event: sync_pb2.Event, now_ms: int) -> tuple[int, int]:
 def check_sale(sale: sync_pb2.SaleClosed) -> list[sync_pb2.LedgerEntry]:
     """Raise unless the payments add up to total + cash_rounding and every ledger entry is
     the sale's (its customer, its receipt); returns the ledger entries."""
-    if sum([p.amount for p in sale.payments]) != sale.total + sale.cash_rounding:
+    payments, listed = sale.payments, sale.ledger_entries
+    # One payment and one entry are most sales: indexing makes no iterator (a push's
+    # check_sale took 2.5 us a sale, a fifth of central's Python for it).
+    paid = payments[0].amount if len(payments) == 1 else sum([p.amount for p in payments])
+    if paid != sale.total + sale.cash_rounding:
         raise EventRejected(
             f"sale {sale.number}: payments do not add up to the total plus cash rounding"
         )
-    entries = list(sale.ledger_entries)
+    entries = [listed[0]] if len(listed) == 1 else list(listed)
     owner = (sale.customer_id, sale.receipt_id)
     for entry in entries:
         if (entry.customer_id, entry.receipt_id) != owner:

@@ -143,13 +143,20 @@ _CHANGE_FIELDS = {name: field.number
 _BATCH_CHANGES = sync_pb2.ChangeBatch.DESCRIPTOR.fields_by_name["changes"].number
 
 
-def _varint(value: int) -> bytes:
+def _encode_varint(value: int) -> bytes:
     out = bytearray()
     while value > 0x7F:
         out.append((value & 0x7F) | 0x80)
         value >>= 7
     out.append(value)
     return bytes(out)
+
+
+_SMALL_VARINTS = [_encode_varint(n) for n in range(1 << 14)]  # lengths of a message
+
+
+def _varint(value: int) -> bytes:
+    return _SMALL_VARINTS[value] if 0 <= value < 1 << 14 else _encode_varint(value)
 
 
 def length_delimited(tag: bytes, payload: bytes) -> bytes:
