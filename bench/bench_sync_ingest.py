@@ -33,6 +33,7 @@ from central.storage.base import TillIdentity
 from central.storage.sqlite import SqliteStorage
 from edge.sync.client import SyncClient
 from kassa.domain.ids import new_id
+from kassa.replication.content import seal
 from kassa.sync.v1 import sync_pb2
 from tests.central_process import CentralProcess
 
@@ -82,6 +83,12 @@ def sale_event(n: int, till_id: str = "T1", customers: list[str] = DEMO_CUSTOMER
         reason="earn",
     )
     return event
+
+
+def queued(event: sync_pb2.Event) -> bytes:
+    """``event`` as a till's outbox holds it: sealed, serialized (edge outbox.add_in)."""
+    seal(event)
+    return event.SerializeToString(deterministic=True)
 
 
 def template(folder: Path, customers: list[str], stored: int, events: int) -> Path:
@@ -150,8 +157,7 @@ def grpc_round(template_path: Path, customers: list[str], batches: int, events: 
                for name, token in zip(names, tokens, strict=True)]
     try:
         pushes = [
-            [[sale_event(b * events + i, name, customers).SerializeToString()
-              for i in range(events)]
+            [[queued(sale_event(b * events + i, name, customers)) for i in range(events)]
              for b in range(batches // tills)]
             for name in names
         ]

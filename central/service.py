@@ -257,15 +257,15 @@ class SyncServicer:
                 grpc.StatusCode.INVALID_ARGUMENT,
                 f"{len(request.events)} events in one push; at most {MAX_PUSH_EVENTS}",
             )
+        pushed_as = (request.store_id or till.store_id, request.till_id or till.till_id)
         for event in request.events:
-            claimed = (event.store_id or till.store_id, event.till_id or till.till_id)
+            claimed = (event.store_id or pushed_as[0], event.till_id or pushed_as[1])
             if claimed != (till.store_id, till.till_id):
                 log.error("till %s of store %s: refused a push claiming store %r till %r "
-                          "(event %s)", till.till_id, till.store_id, event.store_id,
-                          event.till_id, event.id)
+                          "(event %s)", till.till_id, till.store_id, *claimed, event.id)
                 await context.abort(
                     grpc.StatusCode.PERMISSION_DENIED,
-                    f"event {event.id} claims store {event.store_id!r} till {event.till_id!r}; "
+                    f"event {event.id} claims store {claimed[0]!r} till {claimed[1]!r}; "
                     f"this credential is till {till.till_id!r} of store {till.store_id!r}",
                 )
         events = list(request.events)

@@ -14,6 +14,7 @@ from central.storage.sqlite import SqliteStorage
 from edge.storage import customers, outbox
 from edge.sync.client import SyncClient
 from edge.sync.runner import SyncLoop, SyncStatus, sync_once
+from kassa.replication.content import seal
 from kassa.sync.v1 import sync_pb2
 from tests.conftest import Chain
 from tests.sync.helpers import BREAD, CARD, COFFEE, MakeTill, sell
@@ -90,6 +91,7 @@ def test_an_event_id_reused_for_other_content_is_rejected(
     till.client.push([payload])
     forged = sync_pb2.Event.FromString(payload)
     forged.sale_closed.total += 100
+    seal(forged)  # as a till that queued it would have sealed it
     reply = till.client.push([forged.SerializeToString()])
     assert not reply.acknowledged_ids
     assert reply.rejected[0].event_id == event_id

@@ -18,10 +18,11 @@ from central.storage import events, pricing
 from central.storage.base import TillIdentity
 from central.storage.bulk import insert_flat
 from central.storage.events import EventRejected
-from central.storage.feed import FACTS_ENTRY_TAG, FACTS_PURCHASE_TAG, FeedBuffer, length_delimited
+from central.storage.feed import FACTS_ENTRY_TAG, FACTS_PURCHASE_TAG, FeedBuffer
 from central.storage.times import ts
 from kassa.replication.content import content_hash
 from kassa.replication.hlc import ZERO, Stamp, receive_all
+from kassa.replication.wire import length_delimited
 from kassa.sync.v1 import sync_pb2
 
 _EVENT_WIDTH = 6  # values in an events row (events.EVENT_SQL)

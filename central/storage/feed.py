@@ -25,6 +25,7 @@ from central.storage.bulk import insert_rows
 from kassa.replication.checksum import LedgerSum, entry_digest
 from kassa.replication.hlc import Stamp
 from kassa.replication.receipt_rows import sole_entry
+from kassa.replication.wire import field_tag, length_delimited, varint
 from kassa.sync.v1 import sync_pb2
 
 CHANGE_TYPES: dict[str, type[Message]] = {
@@ -143,39 +144,19 @@ _CHANGE_FIELDS = {name: field.number
 _BATCH_CHANGES = sync_pb2.ChangeBatch.DESCRIPTOR.fields_by_name["changes"].number
 
 
-def _encode_varint(value: int) -> bytes:
-    out = bytearray()
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-_SMALL_VARINTS = [_encode_varint(n) for n in range(1 << 14)]  # lengths of a message
-
-
-def _varint(value: int) -> bytes:
-    return _SMALL_VARINTS[value] if 0 <= value < 1 << 14 else _encode_varint(value)
-
-
-def length_delimited(tag: bytes, payload: bytes) -> bytes:
-    return b"".join((tag, _varint(len(payload)), payload))
-
-
 _FACTS_FIELDS = sync_pb2.ReceiptFacts.DESCRIPTOR.fields_by_name
-FACTS_ENTRY_TAG = _varint(_FACTS_FIELDS["ledger_entries"].number << 3 | 2)
-FACTS_PURCHASE_TAG = _varint(_FACTS_FIELDS["purchase"].number << 3 | 2)
-_SEQ_TAG = _varint(_CHANGE_FIELDS["seq"] << 3)
-_ENTITY_TAGS = {kind: _varint(_CHANGE_FIELDS[kind] << 3 | 2) for kind in CHANGE_TYPES}
-_CHANGE_TAG = _varint(_BATCH_CHANGES << 3 | 2)
+FACTS_ENTRY_TAG = field_tag(_FACTS_FIELDS["ledger_entries"].number)
+FACTS_PURCHASE_TAG = field_tag(_FACTS_FIELDS["purchase"].number)
+_SEQ_TAG = field_tag(_CHANGE_FIELDS["seq"], length_delimited=False)
+_ENTITY_TAGS = {kind: field_tag(_CHANGE_FIELDS[kind]) for kind in CHANGE_TYPES}
+_CHANGE_TAG = field_tag(_BATCH_CHANGES)
 
 
 def wire_change(seq: int, kind: str, payload: bytes) -> bytes:
     """One stored change as it is framed inside a ChangeBatch (field 1, length-delimited),
     in the form it is served (``served``)."""
     kind, payload = served(kind, payload)
-    body = b"".join((_SEQ_TAG, _varint(seq), _ENTITY_TAGS[kind], _varint(len(payload)),
+    body = b"".join((_SEQ_TAG, varint(seq), _ENTITY_TAGS[kind], varint(len(payload)),
                      payload))
     return length_delimited(_CHANGE_TAG, body)
 

@@ -332,4 +332,15 @@ MIGRATIONS: list[tuple[int, str]] = [
         DELETE FROM sync_state WHERE key = 'ledger_sum'
         """,
     ),
+    (
+        7,
+        # Push: events are sealed (content hash) as they are queued and go to central as
+        # stored. Events queued before were sealed by the client as it pushed them, with
+        # the till's claim filled in; outbox.seal_queued does that once for them, so a
+        # resent one keeps the content hash central may hold already.
+        """
+        ALTER TABLE outbox ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX outbox_unsealed ON outbox(id) WHERE sealed = 0
+        """,
+    ),
 ]

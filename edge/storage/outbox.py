@@ -1,7 +1,8 @@
 """Events waiting to reach central, oldest first; forgotten once central holds them.
 
-Each event is stamped with the till's hybrid logical clock as it is queued, in the
-transaction that stores the fact it carries; the clock lives in ``sync_state``.
+Each event is stamped with the till's hybrid logical clock and sealed with its content
+hash as it is queued, in the transaction that stores the fact it carries; the clock
+lives in ``sync_state``. The client sends the stored bytes as they are.
 
 ``sync_state`` also keeps the running checksum of the ledger entries central holds too
 (kassa.replication.checksum): an entry of this till counts from the transaction that
@@ -19,6 +20,7 @@ import sqlite_utils
 from edge.storage.database import Database, in_chunks
 from kassa.replication import hlc
 from kassa.replication.checksum import LedgerSum, ledger_sum
+from kassa.replication.content import seal
 from kassa.replication.hlc import Stamp
 from kassa.sync.v1 import sync_pb2
 
@@ -60,11 +62,31 @@ def add_in(db: sqlite_utils.Database, event: sync_pb2.Event) -> None:
     stamp = hlc.tick(clock_in(db), event.created_at.ToMilliseconds())
     set_clock_in(db, stamp)
     event.hlc.wall_ms, event.hlc.logical = stamp.wall_ms, stamp.logical
+    seal(event)
     db.conn.execute(
-        "INSERT INTO outbox (id, created_at, payload) VALUES (?, ?, ?)",
+        "INSERT INTO outbox (id, created_at, payload, sealed) VALUES (?, ?, ?, 1)",
         (event.id, event.created_at.ToDatetime(tzinfo=UTC).isoformat(),
          event.SerializeToString(deterministic=True)),
     )
+
+
+def seal_queued(database: Database, store_id: str, till_id: str) -> int:
+    """Seal the events queued before events were sealed as queued (migration 7) as the
+    client sealed them as it pushed: with the claim (``store_id``, ``till_id``) filled in
+    where the event left it empty. Returns how many; none after the first call."""
+    rows = [(r["id"], r["payload"]) for r in database.rows(
+        "SELECT id, payload FROM outbox WHERE sealed = 0")]
+    if not rows:
+        return 0
+    with database.write() as db:
+        for event_id, payload in rows:
+            event = sync_pb2.Event.FromString(payload)
+            event.store_id = event.store_id or store_id
+            event.till_id = event.till_id or till_id
+            seal(event)
+            db.conn.execute("UPDATE outbox SET payload = ?, sealed = 1 WHERE id = ?",
+                            (event.SerializeToString(deterministic=True), event_id))
+    return len(rows)
 
 
 def pending(database: Database, limit: int) -> list[tuple[str, bytes]]:

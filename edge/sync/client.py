@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import grpc
 
 from edge.storage.changes import FEED_FORMAT
-from kassa.replication.content import seal
+from kassa.replication.wire import field_tag, length_delimited
 from kassa.sync.v1 import sync_pb2, sync_pb2_grpc
 
 if TYPE_CHECKING:  # a sync process need not load the printing and i18n modules
@@ -108,11 +108,23 @@ class FollowStream:
         self._call.cancel()
 
 
+PUSH_METHOD = f"/{sync_pb2.DESCRIPTOR.services_by_name['SyncService'].full_name}/Push"
+_EVENTS_TAG = field_tag(sync_pb2.PushRequest.DESCRIPTOR.fields_by_name["events"].number)
+
+
+def push_request(store_id: str, till_id: str, payloads: list[bytes]) -> bytes:
+    """A serialized PushRequest of serialized events and the pushing till's claim, framed
+    around the events' bytes (parsing and serializing 500 events again cost a till
+    about 3 ms a push, a seventh of a push's round trip)."""
+    claim = sync_pb2.PushRequest(store_id=store_id, till_id=till_id).SerializeToString()
+    return b"".join([claim, *[length_delimited(_EVENTS_TAG, p) for p in payloads]])
+
+
 class SyncClient:
     """Push, Subscribe, Snapshot and FindReceipt calls to central with this till's credential.
 
-    ``till_id`` and ``store_id`` are stamped on events that do not carry them; central
-    refuses events whose claim differs from the credential.
+    ``till_id`` and ``store_id`` are the claim a push carries for the events that leave
+    theirs empty; central refuses a claim that differs from the credential.
     """
 
     def __init__(
@@ -140,22 +152,24 @@ class SyncClient:
                 options.append(("grpc.ssl_target_name_override", tls.server_name))
             self._channel = grpc.secure_channel(address, tls.credentials(), options=options)
         self._stub = sync_pb2_grpc.SyncServiceStub(self._channel)
+        # Push with a request already serialized (push_request): no serializer.
+        self._push = self._channel.unary_unary(
+            PUSH_METHOD, response_deserializer=sync_pb2.PushReply.FromString)
         self._metadata = (("authorization", f"Bearer {token}"),)
         self._till_id, self._store_id = till_id, store_id
         self._timeout_s = timeout_s
         self._stream_timeout_s = stream_timeout_s
 
+    @property
+    def claim(self) -> tuple[str, str]:
+        """(store, till) this client pushes as."""
+        return self._store_id, self._till_id
+
     def push(self, payloads: list[bytes]) -> sync_pb2.PushReply:
-        """Send serialized outbox events as one batch, each with its claim and content hash."""
-        events = []
-        for payload in payloads:
-            event = sync_pb2.Event.FromString(payload)
-            event.till_id = event.till_id or self._till_id
-            event.store_id = event.store_id or self._store_id
-            seal(event)
-            events.append(event)
-        reply: sync_pb2.PushReply = self._stub.Push(
-            sync_pb2.PushRequest(events=events), timeout=self._timeout_s,
+        """Send serialized events, sealed as they were queued (outbox.add_in), as one
+        batch with this till's claim; the events go as they are, never parsed here."""
+        reply: sync_pb2.PushReply = self._push(
+            push_request(self._store_id, self._till_id, payloads), timeout=self._timeout_s,
             metadata=self._metadata,
         )
         return reply

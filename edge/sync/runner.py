@@ -52,6 +52,7 @@ class SyncStatus:
 
 def push_all(database: Database, client: SyncClient) -> None:
     """Push the outbox oldest first until it is empty; rejected events go to quarantine."""
+    outbox.seal_queued(database, *client.claim)
     while batch := outbox.pending(database, PUSH_BATCH):
         reply = client.push([payload for _, payload in batch])
         for rejection in reply.rejected:

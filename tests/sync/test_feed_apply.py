@@ -232,7 +232,8 @@ def test_a_till_from_before_receipt_facts_keeps_its_ledger(tmp_path: Path) -> No
     till = Database(path)
     changes.apply_changes(till, _apart([_facts(1, spend=False)]))
     before = _seen(till)
-    till.db.conn.executescript("DROP TABLE receipt_facts; PRAGMA user_version = 4")
+    till.db.conn.executescript("DROP TABLE receipt_facts; DROP INDEX outbox_unsealed; "
+                               "ALTER TABLE outbox DROP COLUMN sealed; PRAGMA user_version = 4")
     till.close()
     till = Database(path)
     try:
@@ -271,6 +272,8 @@ def test_a_till_recounts_its_running_checksum_with_crc32_digests(tmp_path: Path)
     held = changes.ledger_checksum(till)
     with till.write() as db:
         db.conn.execute("UPDATE sync_state SET value = '3 201 9999' WHERE key = 'ledger_sum'")
+        db.conn.execute("DROP INDEX outbox_unsealed")
+        db.conn.execute("ALTER TABLE outbox DROP COLUMN sealed")
         db.conn.execute("PRAGMA user_version = 5")
     till.close()
     till = Database(path)

@@ -8,7 +8,7 @@ import pytest
 from edge.storage import changes, outbox
 from edge.sync.client import SyncClient
 from edge.sync.runner import sync_once
-from kassa.replication.content import content_hash
+from kassa.replication.content import content_hash, seal
 from kassa.sync.v1 import sync_pb2
 from tests.conftest import Chain
 from tests.sync.helpers import BREAD, CARD, MakeTill, central_checksum, central_query, sell
@@ -30,11 +30,10 @@ def test_events_carry_claim_stamp_and_hash(chain: Chain, make_till: MakeTill) ->
     sync_once(till.database, till.client)
     rows = central_query(chain, "SELECT id, store_id, till_id, hlc, content_hash FROM events "
                                 "ORDER BY hlc")
+    # The store and till come from the credential; the event was sealed as it was queued.
     assert [(r[1], r[2]) for r in rows] == [("kyiv-1", "A1")] * 2
-    sealed = sync_pb2.Event()
-    sealed.CopyFrom(first_event)
-    sealed.store_id, sealed.till_id = "kyiv-1", "A1"
-    assert rows[0][4] == content_hash(sealed)
+    assert (first_event.store_id, first_event.till_id) == ("", "")
+    assert rows[0][4] == first_event.content_hash == content_hash(first_event)
 
 
 def test_a_push_claiming_another_store_is_refused(chain: Chain, make_till: MakeTill) -> None:
@@ -147,6 +146,7 @@ def test_a_bad_sale_in_a_batch_is_rejected_alone(chain: Chain, make_till: MakeTi
     second.sale_closed.receipt_id = first.sale_closed.receipt_id
     for entry in second.sale_closed.ledger_entries:
         entry.receipt_id = first.sale_closed.receipt_id
+    seal(second)  # as a till with that bug would have queued it
     reply = till.client.push([e.SerializeToString() for e in (first, second, third)])
     assert list(reply.acknowledged_ids) == [first.id, third.id]
     assert [r.event_id for r in reply.rejected] == [second.id]

@@ -97,16 +97,26 @@ class PushRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     EVENTS_FIELD_NUMBER: _builtins.int
+    STORE_ID_FIELD_NUMBER: _builtins.int
+    TILL_ID_FIELD_NUMBER: _builtins.int
+    store_id: _builtins.str
+    """The store and till the pushing till believes it is, for events that leave theirs
+    empty (a till seals its events as it queues them, before it knows where they go).
+    Central refuses a push whose claim is not its credential's; the credential decides.
+    """
+    till_id: _builtins.str
     @_builtins.property
     def events(self) -> _containers.RepeatedCompositeFieldContainer[Global___Event]: ...
     def __init__(
         self,
         *,
         events: _abc.Iterable[Global___Event] | None = ...,
+        store_id: _builtins.str = ...,
+        till_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["events", b"events"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["events", b"events", "store_id", b"store_id", "till_id", b"till_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
