@@ -177,13 +177,7 @@ def test_the_running_checksum_is_recounted_with_crc32_digests(tmp_path: Path) ->
     """Migration 11 (feed format 3): the running ledger checksum kept with SHA-256 digests
     is recounted from the ledger with CRC-32 ones, which tills of format 3 compute."""
     path = tmp_path / "central.db"
-    conn = sqlite3.connect(path)
-    for _, script in MIGRATIONS[:10]:
-        conn.executescript(script)
-    conn.executemany(
-        "INSERT INTO ledger_entries (id, customer_id, points, receipt_id, store_id, created_at,"
-        " reason) VALUES (?, ?, ?, 'r-1', 'kyiv-1', 'then', 'earn')",
-        [("l-1", "c-1", 70), ("l-2", "c-2", -20)])
+    conn = _ledger_at(path, 10, [("l-1", "c-1", 70), ("l-2", "c-2", -20)])
     sha_digests = sum(int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
                       for text in ("l-1|c-1|70", "l-2|c-2|-20"))
     conn.execute("UPDATE feed_state SET entries = 2, points = 50, digest_sum = ?",
@@ -206,13 +200,7 @@ def test_balances_are_kept_per_customer_by_the_ledger_s_triggers(tmp_path: Path)
     by triggers on every insert, move and delete of an entry; the ledger's index by
     customer is gone."""
     path = tmp_path / "central.db"
-    conn = sqlite3.connect(path)
-    for _, script in MIGRATIONS[:11]:
-        conn.executescript(script)
-    conn.executemany(
-        "INSERT INTO ledger_entries (id, customer_id, points, receipt_id, store_id, created_at,"
-        " reason) VALUES (?, ?, ?, 'r-1', 'kyiv-1', 'then', 'earn')",
-        [("l-1", "c-1", 70), ("l-2", "c-2", -20), ("l-3", "c-1", 5)])
+    conn = _ledger_at(path, 11, [("l-1", "c-1", 70), ("l-2", "c-2", -20), ("l-3", "c-1", 5)])
     conn.executemany("INSERT INTO customers (id, surname, first_name, patronymic, phone, "
                      "email) VALUES (?, '', '', '', '', '')", [("c-1",), ("c-2",), ("c-3",)])
     conn.execute("PRAGMA user_version = 11")
@@ -236,3 +224,16 @@ def test_balances_are_kept_per_customer_by_the_ledger_s_triggers(tmp_path: Path)
             "c-1": 0, "c-2": 50, "c-3": 9}
     finally:
         storage.close()
+
+
+def _ledger_at(path: Path, version: int, entries: list[tuple[str, str, int]]
+               ) -> sqlite3.Connection:
+    """A central database at schema ``version`` holding ledger ``entries`` (id, customer,
+    points) of one receipt, not committed yet."""
+    conn = sqlite3.connect(path)
+    for _, script in MIGRATIONS[:version]:
+        conn.executescript(script)
+    conn.executemany(
+        "INSERT INTO ledger_entries (id, customer_id, points, receipt_id, store_id, created_at,"
+        " reason) VALUES (?, ?, ?, 'r-1', 'kyiv-1', 'then', 'earn')", entries)
+    return conn
