@@ -17,6 +17,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
+
+from google.protobuf.message import Message
 
 from central.storage import customers, snapshot
 from central.storage.feed import FeedBuffer
@@ -47,14 +50,14 @@ def merge(
     customers.check_live(conn, gone_id)
     feed.add("customer_merged", gone_id,
              sync_pb2.CustomerMerged(gone_id=gone_id, survivor_id=survivor_id))
-    old = ledger_sum(conn.execute(
-        "SELECT id, customer_id, points FROM ledger_entries WHERE customer_id = ?", (gone_id,)
-    ))
-    moved = Moved(
-        cards=_move(conn, feed, "card", gone_id, survivor_id),
-        ledger_entries=_move(conn, feed, "ledger_entry", gone_id, survivor_id),
-        purchases=_move(conn, feed, "customer_purchase", gone_id, survivor_id),
-    )
+    cards = _move(conn, feed, "card", gone_id, survivor_id)
+    entries = cast(list[sync_pb2.LedgerEntry],
+                   _move(conn, feed, "ledger_entry", gone_id, survivor_id))
+    purchases = _move(conn, feed, "customer_purchase", gone_id, survivor_id)
+    # The moved entries as they were, for the checksum (no second read of the ledger,
+    # which on SQLite has no index by customer: migration 12).
+    old = ledger_sum((e.id, gone_id, e.points) for e in entries)
+    moved = Moved(cards=len(cards), ledger_entries=len(entries), purchases=len(purchases))
     _move_terms(conn, feed, gone_id, survivor_id)
     for table in ("receipts", "returns", "overdrafts"):
         conn.execute(f"UPDATE {table} SET customer_id = ? WHERE customer_id = ?",
@@ -86,20 +89,22 @@ def _forget(conn: sqlite3.Connection, old: LedgerSum) -> None:
 
 def _move(
     conn: sqlite3.Connection, feed: FeedBuffer, kind: str, gone_id: str, survivor_id: str
-) -> int:
+) -> list[Message]:
     """Re-point the gone customer's rows of a snapshot kind to the survivor and feed them
-    again; returns how many."""
+    again; returns them as fed (with the survivor's id)."""
     _, table, key, columns, build = next(s for s in snapshot.SOURCES if s[0] == kind)
     rows = conn.execute(
         f"SELECT {columns} FROM {table} WHERE customer_id = ? ORDER BY {key}", (gone_id,)
     ).fetchall()
     conn.execute(f"UPDATE {table} SET customer_id = ? WHERE customer_id = ?",
                  (survivor_id, gone_id))
+    messages = []
     for row in rows:
         message = build(row)
         message.customer_id = survivor_id  # type: ignore[attr-defined]
         feed.add(kind, str(getattr(message, key)), message)
-    return len(rows)
+        messages.append(message)
+    return messages
 
 
 def redirect_sale(conn: sqlite3.Connection, sale: sync_pb2.SaleClosed) -> None:
